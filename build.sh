@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One entry point for newcomers and CI.
+#   ./build.sh demo    replay a bundled real trace and print what prediction saved
+#   ./build.sh test    restore, build (warnings are errors), run every test project; ends with "tests: N passed, N failed"
+#   ./build.sh bench   run the BenchmarkDotNet suite (pass extra BenchmarkDotNet arguments after it)
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+command="${1:-test}"
+shift || true
+
+case "$command" in
+  demo)
+    exec dotnet run --project samples/PredictiveCaching.Demo -c Release -- "$@"
+    ;;
+  bench)
+    exec dotnet run --project benchmarks/PredictiveCaching.Benchmarks -c Release -- "$@"
+    ;;
+  test)
+    source eng/redis.sh
+    start_redis
+    trap stop_redis EXIT
+    dotnet restore PredictiveCaching.sln
+    dotnet build PredictiveCaching.sln -c Release --no-restore -warnaserror
+    results="$(mktemp -d)"
+    status=0
+    dotnet test PredictiveCaching.sln -c Release --no-build --logger "trx" --results-directory "$results" "$@" || status=$?
+    passed=0; failed=0; skipped=0
+    for trx in "$results"/*.trx; do
+      [ -e "$trx" ] || continue
+      counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+      p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+      f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+      t="$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")"
+      e="$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+      passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+    done
+    rm -rf "$results"
+    if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+      echo "no test ran" >&2
+      status=1
+    fi
+    if [ "$skipped" -gt 0 ]; then
+      echo "tests: $passed passed, $failed failed, $skipped skipped"
+    else
+      echo "tests: $passed passed, $failed failed"
+    fi
+    exit "$status"
+    ;;
+  *)
+    echo "usage: ./build.sh [demo|test|bench]" >&2
+    exit 2
+    ;;
+esac

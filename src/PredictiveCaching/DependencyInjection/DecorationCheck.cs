@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Hosting;
+using PredictiveCaching.Caching;
+
+namespace PredictiveCaching.DependencyInjection;
+
+/// <summary>
+/// Fails start-up when the application's <see cref="IDistributedCache"/> is not the predictive decorator, which happens
+/// when a cache was registered with <c>Add</c> after <c>AddPredictiveLoading()</c> and so replaced it.
+/// </summary>
+internal sealed class DecorationCheck(IServiceProvider services) : IHostedService
+{
+    internal static string RegisteredAfterMessage(Type resolved) =>
+        "The IDistributedCache resolved from the container is " + resolved.FullName + ", not the predictive decorator: a cache was " +
+        "registered after AddPredictiveLoading() and replaced it. Call AddPredictiveLoading() after registering the cache " +
+        "(services.AddDistributedMemoryCache() or services.AddStackExchangeRedisCache(...)).";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        object? cache = services.GetService(typeof(IDistributedCache));
+        if (cache is not null and not PredictiveDistributedCache)
+        {
+            throw new InvalidOperationException(RegisteredAfterMessage(cache.GetType()));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PredictiveCaching.Strategies;
+
+namespace PredictiveCaching.DependencyInjection;
+
+/// <summary>
+/// Validates <see cref="PredictiveLoadingOptions"/> at start, naming each bad option by its configuration path and value.
+/// </summary>
+internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<PredictiveLoadingOptions>
+{
+    private const string Root = PredictiveLoadingOptions.SectionName;
+
+    public ValidateOptionsResult Validate(string? name, PredictiveLoadingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new Failures();
+
+        const string strategies = Root + ":Strategies";
+        failures.Defined(strategies + ":Initial", options.Strategies.Initial);
+        failures.Duration(strategies + ":UpdateInterval", options.Strategies.UpdateInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        ValidateStrategy(failures, strategies + ":Aggressive", options.Strategies.Aggressive);
+        ValidateStrategy(failures, strategies + ":Balanced", options.Strategies.Balanced);
+        ValidateStrategy(failures, strategies + ":Conservative", options.Strategies.Conservative);
+
+        const string tracking = Root + ":Tracking";
+        failures.Between(tracking + ":MaxTrackedKeys", options.Tracking.MaxTrackedKeys, 16, 100_000_000);
+        failures.Between(tracking + ":MaxSuccessors", options.Tracking.MaxSuccessors, 0, 16);
+        failures.Duration(tracking + ":SuccessorGap", options.Tracking.SuccessorGap, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        failures.Between(tracking + ":ProtectedShare", options.Tracking.ProtectedShare, 0.1, 0.95);
+
+        const string resources = Root + ":Resources";
+        failures.Duration(resources + ":CheckInterval", options.Resources.CheckInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        failures.UnitOpenBelow(resources + ":MemoryThreshold", options.Resources.MemoryThreshold);
+        failures.UnitOpenBelow(resources + ":CpuThreshold", options.Resources.CpuThreshold);
+        failures.UnitOpenBelow(resources + ":IoThreshold", options.Resources.IoThreshold);
+        failures.UnitOpenBelow(resources + ":NetworkThreshold", options.Resources.NetworkThreshold);
+
+        const string prefetch = Root + ":Prefetch";
+        failures.Duration(prefetch + ":CycleInterval", options.Prefetch.CycleInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
+        failures.Between(prefetch + ":MaxConcurrency", options.Prefetch.MaxConcurrency, 1, 1024);
+        failures.Duration(prefetch + ":Timeout", options.Prefetch.Timeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        failures.Between(prefetch + ":AccuracyWindow", options.Prefetch.AccuracyWindow, 10, 1_000_000);
+        failures.Between(prefetch + ":ConfidenceAccuracyWindow", options.Prefetch.ConfidenceAccuracyWindow, 1, Math.Max(1, options.Prefetch.AccuracyWindow));
+        failures.Between(prefetch + ":InitialAccuracy", options.Prefetch.InitialAccuracy, 0d, 1d);
+
+        const string warming = Root + ":Warming";
+        failures.Duration(warming + ":Interval", options.Warming.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        failures.Between(warming + ":BatchSize", options.Warming.BatchSize, 1, 100_000);
+
+        return failures.ToResult();
+    }
+
+    private static void ValidateStrategy(Failures failures, string path, PrefetchStrategyOptions strategy)
+    {
+        failures.UnitOpenBelow(path + ":ConfidenceThreshold", strategy.ConfidenceThreshold);
+        failures.Duration(path + ":LookaheadWindow", strategy.LookaheadWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        failures.Between(path + ":PrefetchBudgetBytes", strategy.PrefetchBudgetBytes, 1L, long.MaxValue);
+        failures.UnitOpenBelow(path + ":ResourceLimit", strategy.ResourceLimit);
+    }
+
+    private sealed class Failures
+    {
+        private List<string>? _messages;
+
+        public void UnitOpenBelow(string path, double value)
+        {
+            if (!(value > 0d && value <= 1d))
+            {
+                Add(path, "must be in (0, 1]", value);
+            }
+        }
+
+        public void Between(string path, double value, double min, double max)
+        {
+            if (!(value >= min && value <= max))
+            {
+                Add(path, string.Create(CultureInfo.InvariantCulture, $"must be in [{min}, {max}]"), value);
+            }
+        }
+
+        public void Between(string path, long value, long min, long max)
+        {
+            if (value < min || value > max)
+            {
+                string range = max == long.MaxValue
+                    ? string.Create(CultureInfo.InvariantCulture, $"must be at least {min}")
+                    : string.Create(CultureInfo.InvariantCulture, $"must be in [{min}, {max}]");
+                Add(path, range, value);
+            }
+        }
+
+        public void Duration(string path, TimeSpan value, TimeSpan min, TimeSpan max)
+        {
+            if (value < min || value > max)
+            {
+                Add(path, string.Create(CultureInfo.InvariantCulture, $"must be in [{min:c}, {max:c}]"), value);
+            }
+        }
+
+        public void Defined<TEnum>(string path, TEnum value)
+            where TEnum : struct, Enum
+        {
+            if (!Enum.IsDefined(value))
+            {
+                Add(path, "must be one of " + string.Join(", ", Enum.GetNames<TEnum>()), value);
+            }
+        }
+
+        public ValidateOptionsResult ToResult() =>
+            _messages is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_messages);
+
+        private void Add(string path, string rule, object value) =>
+            (_messages ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"{path} {rule}; was {value}"));
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PredictiveCaching;
+using PredictiveCaching.Caching;
+using PredictiveCaching.DependencyInjection;
+using PredictiveCaching.Tracking;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers predictive loading over the application's <see cref="IDistributedCache"/>.</summary>
+public static class PredictiveLoadingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Decorates the registered <see cref="IDistributedCache"/> with <see cref="PredictiveDistributedCache"/> and adds
+    /// the services that predict and prefetch keys. Calling it again only applies <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Optional changes to the default options.</param>
+    /// <returns>A builder for sources, feature extractors, resource probes, strategies and plug-ins.</returns>
+    public static IPredictiveLoadingBuilder AddPredictiveLoading(this IServiceCollection services, Action<PredictiveLoadingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        IPredictiveLoadingBuilder builder = AddCore(services);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Decorates the registered <see cref="IDistributedCache"/> and binds the options from configuration: either the
+    /// <c>PredictiveLoading</c> section itself or a configuration that contains it.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The <c>PredictiveLoading</c> section, or its parent.</param>
+    /// <returns>A builder for sources, feature extractors, resource probes, strategies and plug-ins.</returns>
+    public static IPredictiveLoadingBuilder AddPredictiveLoading(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        IPredictiveLoadingBuilder builder = AddCore(services);
+        IConfiguration section = configuration is IConfigurationSection { Key: PredictiveLoadingOptions.SectionName }
+            ? configuration
+            : configuration.GetSection(PredictiveLoadingOptions.SectionName);
+        services.Configure<PredictiveLoadingOptions>(section);
+        return builder;
+    }
+
+    private static PredictiveLoadingBuilder AddCore(IServiceCollection services)
+    {
+        var builder = new PredictiveLoadingBuilder(services);
+        if (services.Any(d => d.ServiceType == typeof(PredictiveLoadingMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<PredictiveLoadingMarker>();
+        services.AddOptions<PredictiveLoadingOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PredictiveLoadingOptions>, PredictiveLoadingOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AccessTracker>();
+        services.TryAddSingleton(sp => new AccessRecorder(sp.GetRequiredService<AccessTracker>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DecorationCheck>());
+        DistributedCacheDecoration.Apply(services);
+        return builder;
+    }
+
+    /// <summary>Marks a collection that already has predictive loading, so a second call does not wrap twice.</summary>
+    private sealed class PredictiveLoadingMarker;
+}

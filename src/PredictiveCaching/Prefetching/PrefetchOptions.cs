@@ -1,0 +1,33 @@
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>How prefetch cycles run and how loads from the origin are bounded.</summary>
+public sealed class PrefetchOptions
+{
+    /// <summary>Gets or sets a value indicating whether the background prefetch loop runs.</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets the time between prefetch cycles.</summary>
+    /// <value>Default 1 second; from 10 milliseconds to 10 minutes.</value>
+    public TimeSpan CycleInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets how many loads from origins may run at once.</summary>
+    /// <value>Default 4; from 1 to 1 024.</value>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>Gets or sets how long one load from an origin may take before it is abandoned.</summary>
+    /// <value>Default 5 seconds; from 1 millisecond to 10 minutes.</value>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how many outcomes (used or wasted) the measured precision covers.</summary>
+    /// <value>Default 1 000; from 10 to 1 000 000.</value>
+    public int AccuracyWindow { get; set; } = 1000;
+
+    /// <summary>Gets or sets how many of the latest outcomes the confidence formula averages.</summary>
+    /// <value>Default 100; from 1 to <see cref="AccuracyWindow"/>.</value>
+    public int ConfidenceAccuracyWindow { get; set; } = 100;
+
+    /// <summary>Gets or sets the accuracy assumed before any prefetch outcome is known.</summary>
+    /// <value>Default 0.8; in [0, 1].</value>
+    public double InitialAccuracy { get; set; } = 0.8;
+}

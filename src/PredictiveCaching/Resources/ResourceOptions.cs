@@ -1,0 +1,25 @@
+namespace PredictiveCaching.Resources;
+
+/// <summary>How often resources are sampled and where pressure begins for each of them.</summary>
+public sealed class ResourceOptions
+{
+    /// <summary>Gets or sets how often the resource probes are sampled.</summary>
+    /// <value>Default 10 seconds; from 100 milliseconds to 1 hour.</value>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets or sets the memory utilisation above which the strategy moves towards conservative.</summary>
+    /// <value>Default 0.8; in (0, 1].</value>
+    public double MemoryThreshold { get; set; } = 0.8;
+
+    /// <summary>Gets or sets the CPU utilisation above which the strategy moves towards conservative.</summary>
+    /// <value>Default 0.7; in (0, 1].</value>
+    public double CpuThreshold { get; set; } = 0.7;
+
+    /// <summary>Gets or sets the disk I/O utilisation above which the strategy moves towards conservative.</summary>
+    /// <value>Default 0.6; in (0, 1].</value>
+    public double IoThreshold { get; set; } = 0.6;
+
+    /// <summary>Gets or sets the network utilisation above which the strategy moves towards conservative.</summary>
+    /// <value>Default 0.5; in (0, 1].</value>
+    public double NetworkThreshold { get; set; } = 0.5;
+}

@@ -1,0 +1,36 @@
+namespace PredictiveCaching.Strategies;
+
+/// <summary>The strategy in force, whether it adapts, and the numbers of each built-in strategy.</summary>
+public sealed class StrategyOptions
+{
+    /// <summary>Gets or sets the strategy to start with (and to keep, when <see cref="Adaptive"/> is off).</summary>
+    /// <value>Default <see cref="PrefetchStrategyKind.Balanced"/>.</value>
+    public PrefetchStrategyKind Initial { get; set; } = PrefetchStrategyKind.Balanced;
+
+    /// <summary>Gets or sets a value indicating whether the strategy moves with resource pressure and measured precision.</summary>
+    /// <value>Default <see langword="true"/>; <see langword="false"/> pins <see cref="Initial"/>.</value>
+    public bool Adaptive { get; set; } = true;
+
+    /// <summary>Gets or sets how often the adaptive selection reconsiders the strategy.</summary>
+    /// <value>Default 60 seconds; from 1 second to 1 day.</value>
+    public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets the numbers of the aggressive strategy (0.5, 600 s, 100 MiB, 0.8).</summary>
+    public PrefetchStrategyOptions Aggressive { get; } = PrefetchStrategyOptions.AggressiveDefaults();
+
+    /// <summary>Gets the numbers of the balanced strategy (0.7, 300 s, 50 MiB, 0.6).</summary>
+    public PrefetchStrategyOptions Balanced { get; } = PrefetchStrategyOptions.BalancedDefaults();
+
+    /// <summary>Gets the numbers of the conservative strategy (0.9, 120 s, 20 MiB, 0.4).</summary>
+    public PrefetchStrategyOptions Conservative { get; } = PrefetchStrategyOptions.ConservativeDefaults();
+
+    /// <summary>Returns the numbers of a built-in strategy.</summary>
+    /// <param name="kind">The strategy.</param>
+    /// <returns>Its options.</returns>
+    public PrefetchStrategyOptions For(PrefetchStrategyKind kind) => kind switch
+    {
+        PrefetchStrategyKind.Aggressive => Aggressive,
+        PrefetchStrategyKind.Conservative => Conservative,
+        _ => Balanced,
+    };
+}

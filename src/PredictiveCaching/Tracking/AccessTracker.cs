@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Options;
+
+namespace PredictiveCaching.Tracking;
+
+/// <summary>
+/// Bounded, thread-safe statistics of every key the application reads or writes through the predictive cache.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The bound resists scans: a new key enters a probation queue; only a key read again before it reaches the
+/// head of that queue moves to the protected queue, which holds up to <see cref="TrackingOptions.ProtectedShare"/>
+/// of the keys and is itself managed as a CLOCK (a key read since its last pass gets a second chance).
+/// A flood of one-read keys therefore only ever evicts other one-read keys.
+/// </para>
+/// <para>
+/// Recording a read of a tracked key takes one dictionary lookup and the key's own lock; nothing is shared between
+/// keys except the "last read key" reference used for successor links, which is swapped without a lock.
+/// Admitting a new key may evict one; eviction runs on the admitting thread behind a try-lock, so no thread waits for
+/// it and the count can overshoot the bound by at most the number of threads admitting keys at that instant.
+/// </para>
+/// </remarks>
+public sealed class AccessTracker
+{
+    private readonly ConcurrentDictionary<string, KeyAccessStatistics> _entries;
+    private readonly ConcurrentQueue<KeyAccessStatistics> _probation = new();
+    private readonly ConcurrentQueue<KeyAccessStatistics> _protected = new();
+    private readonly Lock _evictionGate = new();
+    private readonly int _maxKeys;
+    private readonly int _protectedCapacity;
+    private readonly int _maxSuccessors;
+    private readonly long _successorGapTicks;
+    private KeyAccessStatistics? _lastRead;
+    private int _count;
+    private int _protectedCount;
+    private long _evictions;
+
+    /// <summary>Initializes a new instance of the <see cref="AccessTracker"/> class.</summary>
+    /// <param name="options">The tracking options.</param>
+    public AccessTracker(IOptions<PredictiveLoadingOptions> options)
+        : this(options?.Value.Tracking ?? throw new ArgumentNullException(nameof(options)))
+    {
+    }
+
+    internal AccessTracker(TrackingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _maxKeys = options.MaxTrackedKeys;
+        _protectedCapacity = (int)(options.MaxTrackedKeys * options.ProtectedShare);
+        _maxSuccessors = options.MaxSuccessors;
+        _successorGapTicks = options.SuccessorGap.Ticks;
+        _entries = new ConcurrentDictionary<string, KeyAccessStatistics>(StringComparer.Ordinal);
+    }
+
+    /// <summary>Gets the number of keys currently tracked.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Gets the configured bound on <see cref="Count"/>.</summary>
+    public int Capacity => _maxKeys;
+
+    /// <summary>Gets how many keys have been evicted to keep the bound.</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
+
+    /// <summary>Returns the statistics of a tracked key.</summary>
+    /// <param name="key">The cache key.</param>
+    /// <param name="statistics">The statistics, when the key is tracked.</param>
+    /// <returns><see langword="true"/> when the key is tracked.</returns>
+    public bool TryGet(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out KeyAccessStatistics? statistics)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _entries.TryGetValue(key, out statistics);
+    }
+
+    /// <summary>Enumerates the tracked keys. Not a snapshot: meant for background work, never for the read path.</summary>
+    /// <returns>The tracked statistics.</returns>
+    public IEnumerable<KeyAccessStatistics> EnumerateEntries()
+    {
+        foreach (KeyValuePair<string, KeyAccessStatistics> pair in _entries)
+        {
+            yield return pair.Value;
+        }
+    }
+
+    internal ReadOutcome RecordRead(string key, bool hit, long size, long nowTicks, out KeyAccessStatistics entry)
+    {
+        entry = GetOrAdd(key);
+        ReadOutcome outcome = entry.RecordRead(hit, size, nowTicks);
+        if (_maxSuccessors > 0)
+        {
+            LinkToPrevious(entry, nowTicks);
+        }
+
+        return outcome;
+    }
+
+    internal KeyAccessStatistics RecordWrite(string key, long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
+    {
+        KeyAccessStatistics entry = GetOrAdd(key);
+        entry.RecordWrite(size, options, nowTicks, prefetched);
+        return entry;
+    }
+
+    internal void RecordRemove(string key)
+    {
+        if (_entries.TryGetValue(key, out KeyAccessStatistics? entry))
+        {
+            entry.RecordRemove();
+        }
+    }
+
+    internal void RecordRefresh(string key, long nowTicks)
+    {
+        if (_entries.TryGetValue(key, out KeyAccessStatistics? entry))
+        {
+            entry.RecordRefresh(nowTicks);
+        }
+    }
+
+    private void LinkToPrevious(KeyAccessStatistics entry, long nowTicks)
+    {
+        KeyAccessStatistics? previous = Interlocked.Exchange(ref _lastRead, entry);
+        if (previous is null || ReferenceEquals(previous, entry) || previous.IsEvicted)
+        {
+            return;
+        }
+
+        // previous.LastReadTicks may already be a newer read of that key; either way it bounds the gap from above.
+        long gap = nowTicks - previous.LastReadTicks;
+        if (gap >= 0 && gap <= _successorGapTicks)
+        {
+            previous.AddSuccessor(entry, _maxSuccessors);
+        }
+    }
+
+    private KeyAccessStatistics GetOrAdd(string key)
+    {
+        if (_entries.TryGetValue(key, out KeyAccessStatistics? existing))
+        {
+            return existing;
+        }
+
+        return Admit(key);
+    }
+
+    private KeyAccessStatistics Admit(string key)
+    {
+        var created = new KeyAccessStatistics(key);
+        if (!_entries.TryAdd(key, created))
+        {
+            return _entries.TryGetValue(key, out KeyAccessStatistics? raced) ? raced : Admit(key);
+        }
+
+        _probation.Enqueue(created);
+        if (Interlocked.Increment(ref _count) > _maxKeys)
+        {
+            EvictOverflow();
+        }
+
+        return created;
+    }
+
+    private void EvictOverflow()
+    {
+        if (!_evictionGate.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            while (Volatile.Read(ref _count) > _maxKeys && EvictOne())
+            {
+            }
+        }
+        finally
+        {
+            _evictionGate.Exit();
+        }
+    }
+
+    // Called only under _evictionGate, so the queues have a single consumer.
+    private bool EvictOne()
+    {
+        DemoteProtectedOverflow();
+
+        while (_probation.TryDequeue(out KeyAccessStatistics? candidate))
+        {
+            if (candidate.IsEvicted)
+            {
+                continue;
+            }
+
+            if (candidate.TestAndClearReferenced())
+            {
+                candidate.IsProtected = true;
+                _protectedCount++;
+                _protected.Enqueue(candidate);
+                continue;
+            }
+
+            Remove(candidate);
+            return true;
+        }
+
+        // Everything on probation earned protection: fall back to the oldest protected key.
+        while (_protected.TryDequeue(out KeyAccessStatistics? victim))
+        {
+            _protectedCount--;
+            if (!victim.IsEvicted)
+            {
+                Remove(victim);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void DemoteProtectedOverflow()
+    {
+        // CLOCK over the protected queue: each pass clears the reference bit, so this ends within two passes
+        // unless readers keep setting bits; the step budget keeps the admitting thread's work bounded regardless.
+        int budget = 2 * _protectedCount + 2;
+        while (_protectedCount > _protectedCapacity && budget-- > 0 && _protected.TryDequeue(out KeyAccessStatistics? head))
+        {
+            if (head.TestAndClearReferenced())
+            {
+                _protected.Enqueue(head);
+                continue;
+            }
+
+            _protectedCount--;
+            head.IsProtected = false;
+            _probation.Enqueue(head);
+        }
+    }
+
+    private void Remove(KeyAccessStatistics victim)
+    {
+        victim.MarkEvicted();
+        if (_entries.TryRemove(new KeyValuePair<string, KeyAccessStatistics>(victim.Key, victim)))
+        {
+            Interlocked.Decrement(ref _count);
+            Interlocked.Increment(ref _evictions);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Caching.Distributed;
+
+namespace PredictiveCaching.Tracking;
+
+/// <summary>
+/// What has been observed about one cache key: its reads, its writes and what they imply about the cached copy.
+/// </summary>
+/// <remarks>
+/// Instances are owned by <see cref="AccessTracker"/> and updated under a lock on the instance itself, so that
+/// no lock is shared between keys. Reads of single properties are not synchronised with writers and may be a
+/// moment old; times are UTC ticks (<see cref="DateTimeOffset.UtcTicks"/>) taken from the configured
+/// <see cref="TimeProvider"/>.
+/// </remarks>
+public sealed class KeyAccessStatistics
+{
+    internal const long NoExpiry = long.MaxValue;
+
+    private long _firstReadTicks;
+    private long _lastReadTicks;
+    private long _lastAccessTicks;
+    private long _readCount;
+    private long _hitCount;
+    private double _meanIntervalSeconds;
+    private double _intervalM2;
+    private long _lastSize = -1;
+    private long _absoluteExpiryTicks = NoExpiry;
+    private long _slidingTicks;
+    private int _writeVersion;
+    private bool _present;
+    private bool _lastReadWasHit;
+    private bool _prefetchedCopy;
+    private bool _readSincePrefetch;
+
+    // Eviction bookkeeping, see AccessTracker: read since the entry last entered its queue, which queue, gone.
+    private volatile bool _referenced;
+    private volatile bool _evicted;
+    internal bool IsProtected;
+
+    private SuccessorSlot[]? _successors;
+
+    internal KeyAccessStatistics(string key) => Key = key;
+
+    /// <summary>Gets the cache key.</summary>
+    public string Key { get; }
+
+    /// <summary>Gets how many reads of the key were observed.</summary>
+    public long ReadCount => Volatile.Read(ref _readCount);
+
+    /// <summary>Gets how many of the observed reads found a value.</summary>
+    public long HitCount => Volatile.Read(ref _hitCount);
+
+    /// <summary>Gets the time of the first observed read, in UTC ticks; 0 before any read.</summary>
+    public long FirstReadTicks => Volatile.Read(ref _firstReadTicks);
+
+    /// <summary>Gets the time of the last observed read, in UTC ticks; 0 before any read.</summary>
+    public long LastReadTicks => Volatile.Read(ref _lastReadTicks);
+
+    /// <summary>Gets the mean time between consecutive reads, in seconds; 0 with fewer than two reads.</summary>
+    public double MeanIntervalSeconds
+    {
+        get { lock (this) { return _meanIntervalSeconds; } }
+    }
+
+    /// <summary>Gets the sample variance of the time between consecutive reads, in seconds squared; 0 with fewer than three reads.</summary>
+    public double IntervalVariance
+    {
+        get
+        {
+            lock (this)
+            {
+                long intervals = _readCount - 1;
+                return intervals > 1 ? _intervalM2 / (intervals - 1) : 0d;
+            }
+        }
+    }
+
+    /// <summary>Gets the standard deviation of the time between consecutive reads, in seconds.</summary>
+    public double IntervalStandardDeviation => Math.Sqrt(IntervalVariance);
+
+    /// <summary>Gets the size in bytes of the value last read or written; -1 when unknown.</summary>
+    public long LastSize => Volatile.Read(ref _lastSize);
+
+    /// <summary>Gets a value indicating whether the last observed read found a value.</summary>
+    public bool LastReadWasHit => Volatile.Read(ref _lastReadWasHit);
+
+    /// <summary>Gets a value indicating whether a copy is believed to be in the cache (written and not removed or known to have missed).</summary>
+    public bool IsPresent => Volatile.Read(ref _present);
+
+    /// <summary>Gets a value indicating whether the current copy was written by a prefetch rather than by the application.</summary>
+    public bool IsPrefetchedCopy => Volatile.Read(ref _prefetchedCopy);
+
+    /// <summary>Gets a value indicating whether the current prefetched copy has been read since it was written.</summary>
+    public bool PrefetchedCopyRead => Volatile.Read(ref _readSincePrefetch);
+
+    /// <summary>Gets a counter that changes on every application write or removal of the key.</summary>
+    public int WriteVersion => Volatile.Read(ref _writeVersion);
+
+    internal bool IsEvicted => _evicted;
+
+    /// <summary>
+    /// Gets when the current copy is expected to expire, in UTC ticks, from the entry options of the last write
+    /// (absolute, relative to now, or sliding from the last access); <see cref="long.MaxValue"/> when it never expires.
+    /// </summary>
+    public long ExpectedExpiryTicks
+    {
+        get
+        {
+            lock (this)
+            {
+                return ExpiryUnsafe();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Returns whether a read at <paramref name="atTicks"/> would find the current copy, as far as the tracker knows.
+    /// </summary>
+    /// <param name="atTicks">The time of the hypothetical read, in UTC ticks.</param>
+    /// <returns><see langword="true"/> when a copy is present and not expected to have expired by then.</returns>
+    public bool IsExpectedPresentAt(long atTicks)
+    {
+        lock (this)
+        {
+            return _present && ExpiryUnsafe() > atTicks;
+        }
+    }
+
+    /// <summary>
+    /// Copies the successor keys observed at least <paramref name="minimumCount"/> times into <paramref name="destination"/>,
+    /// most frequent first is not guaranteed; returns how many were written.
+    /// </summary>
+    /// <param name="destination">Where to write the links.</param>
+    /// <param name="minimumCount">How often a successor must have followed this key to count as a link.</param>
+    /// <returns>The number of links written.</returns>
+    public int GetSuccessors(Span<SuccessorLink> destination, int minimumCount = 2)
+    {
+        int written = 0;
+        lock (this)
+        {
+            if (_successors is null)
+            {
+                return 0;
+            }
+
+            foreach (ref readonly SuccessorSlot slot in _successors.AsSpan())
+            {
+                if (written == destination.Length)
+                {
+                    break;
+                }
+
+                if (slot.Entry is { IsEvicted: false } entry && slot.Count >= minimumCount)
+                {
+                    destination[written++] = new SuccessorLink(entry, slot.Count);
+                }
+            }
+        }
+
+        return written;
+    }
+
+    internal ReadOutcome RecordRead(bool hit, long size, long nowTicks)
+    {
+        lock (this)
+        {
+            ReadOutcome outcome = ReadOutcome.None;
+            if (_readCount == 0)
+            {
+                _firstReadTicks = nowTicks;
+            }
+            else
+            {
+                // Welford's online mean and variance of the inter-arrival time.
+                double interval = (nowTicks - _lastReadTicks) / (double)TimeSpan.TicksPerSecond;
+                long n = _readCount;
+                double delta = interval - _meanIntervalSeconds;
+                _meanIntervalSeconds += delta / n;
+                _intervalM2 += delta * (interval - _meanIntervalSeconds);
+                _referenced = true;
+            }
+
+            _readCount++;
+            _lastReadTicks = nowTicks;
+            _lastReadWasHit = hit;
+            if (hit)
+            {
+                _hitCount++;
+                _present = true;
+                _lastAccessTicks = nowTicks;
+                if (size >= 0)
+                {
+                    _lastSize = size;
+                }
+
+                if (_prefetchedCopy && !_readSincePrefetch)
+                {
+                    _readSincePrefetch = true;
+                    outcome = ReadOutcome.FirstReadOfPrefetchedCopy;
+                }
+            }
+            else
+            {
+                _present = false;
+                outcome = _prefetchedCopy && !_readSincePrefetch ? ReadOutcome.MissAfterUnreadPrefetch : ReadOutcome.Miss;
+                _prefetchedCopy = false;
+            }
+
+            return outcome;
+        }
+    }
+
+    internal void RecordWrite(long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
+    {
+        lock (this)
+        {
+            if (!prefetched)
+            {
+                _writeVersion++;
+            }
+
+            _present = true;
+            _lastSize = size;
+            _lastAccessTicks = nowTicks;
+            _prefetchedCopy = prefetched;
+            _readSincePrefetch = false;
+            _absoluteExpiryTicks = NoExpiry;
+            _slidingTicks = 0;
+            if (options is not null)
+            {
+                if (options.AbsoluteExpiration is { } absolute)
+                {
+                    _absoluteExpiryTicks = absolute.UtcTicks;
+                }
+
+                if (options.AbsoluteExpirationRelativeToNow is { } relative)
+                {
+                    _absoluteExpiryTicks = Math.Min(_absoluteExpiryTicks, nowTicks + relative.Ticks);
+                }
+
+                if (options.SlidingExpiration is { } sliding)
+                {
+                    _slidingTicks = sliding.Ticks;
+                }
+            }
+        }
+    }
+
+    internal void RecordRemove()
+    {
+        lock (this)
+        {
+            _writeVersion++;
+            _present = false;
+            _prefetchedCopy = false;
+            _readSincePrefetch = false;
+        }
+    }
+
+    internal void RecordRefresh(long nowTicks)
+    {
+        lock (this)
+        {
+            _lastAccessTicks = nowTicks;
+        }
+    }
+
+    internal void AddSuccessor(KeyAccessStatistics next, int capacity)
+    {
+        lock (this)
+        {
+            SuccessorSlot[] slots = _successors ??= new SuccessorSlot[capacity];
+            int free = -1;
+            for (int i = 0; i < slots.Length; i++)
+            {
+                KeyAccessStatistics? entry = slots[i].Entry;
+                if (ReferenceEquals(entry, next))
+                {
+                    slots[i].Count++;
+                    return;
+                }
+
+                if (free < 0 && (entry is null || entry.IsEvicted))
+                {
+                    free = i;
+                }
+            }
+
+            if (free >= 0)
+            {
+                slots[free] = new SuccessorSlot(next, 1);
+                return;
+            }
+
+            // Misra-Gries: when every slot is taken, one-off followers wear the counts down instead of
+            // displacing a real link, so noise never accumulates into a link.
+            for (int i = 0; i < slots.Length; i++)
+            {
+                if (--slots[i].Count == 0)
+                {
+                    slots[i] = default;
+                }
+            }
+        }
+    }
+
+    internal bool TestAndClearReferenced()
+    {
+        bool referenced = _referenced;
+        _referenced = false;
+        return referenced;
+    }
+
+    internal void MarkEvicted()
+    {
+        _evicted = true;
+        lock (this)
+        {
+            // Drop outgoing links so that evicted entries never keep chains of other evicted entries alive.
+            _successors = null;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long ExpiryUnsafe()
+    {
+        long expiry = _absoluteExpiryTicks;
+        if (_slidingTicks > 0)
+        {
+            expiry = Math.Min(expiry, _lastAccessTicks + _slidingTicks);
+        }
+
+        return expiry;
+    }
+
+    private struct SuccessorSlot(KeyAccessStatistics entry, int count)
+    {
+        public KeyAccessStatistics? Entry = entry;
+        public int Count = count;
+    }
+}

@@ -1,0 +1,21 @@
+namespace PredictiveCaching.Tracking;
+
+/// <summary>Bounds and windows of the per-key access tracking.</summary>
+public sealed class TrackingOptions
+{
+    /// <summary>Gets or sets the most keys tracked at once; others are evicted, one-read keys first.</summary>
+    /// <value>Default 100 000; from 16 to 100 000 000.</value>
+    public int MaxTrackedKeys { get; set; } = 100_000;
+
+    /// <summary>Gets or sets how many successor keys are remembered per key.</summary>
+    /// <value>Default 4; from 0 (no successor links) to 16.</value>
+    public int MaxSuccessors { get; set; } = 4;
+
+    /// <summary>Gets or sets the longest gap between two reads for the second to count as a successor of the first.</summary>
+    /// <value>Default 5 seconds; from 1 millisecond to 10 minutes.</value>
+    public TimeSpan SuccessorGap { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the share of <see cref="MaxTrackedKeys"/> reserved for keys read more than once.</summary>
+    /// <value>Default 0.8; from 0.1 to 0.95.</value>
+    public double ProtectedShare { get; set; } = 0.8;
+}
