@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Caching.Distributed;
+using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Caching;
 
 /// <summary>
-/// Turns what the decorator saw into tracker updates. Kept apart from the decorator so the decorator only delegates.
+/// Turns what the decorator saw into tracker updates, prefetch outcomes and hints for the next prefetch cycle.
+/// Kept apart from the decorator so the decorator only delegates. Nothing here blocks or allocates for a known key.
 /// </summary>
-internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider)
+internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider, PrefetchAccuracy accuracy, RecentReads recentReads)
 {
     public AccessTracker Tracker { get; } = tracker;
 
@@ -14,13 +16,50 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
 
     public void Read(string key, bool hit, long size)
     {
-        Tracker.RecordRead(key, hit, size, timeProvider.GetUtcNow().UtcTicks, out _);
+        ReadOutcome outcome = Tracker.RecordRead(key, hit, size, timeProvider.GetUtcNow().UtcTicks, out KeyAccessStatistics entry);
+        recentReads.Add(entry);
+        switch (outcome)
+        {
+            case ReadOutcome.FirstReadOfPrefetchedCopy:
+                accuracy.RecordUsed();
+                break;
+            case ReadOutcome.MissAfterUnreadPrefetch:
+                accuracy.RecordWasted();
+                accuracy.RecordRepeatMiss();
+                break;
+            case ReadOutcome.Miss when entry.ReadCount > 1:
+                accuracy.RecordRepeatMiss();
+                break;
+        }
     }
 
-    public void Write(string key, long size, DistributedCacheEntryOptions options) =>
-        Tracker.RecordWrite(key, size, options, timeProvider.GetUtcNow().UtcTicks, prefetched: false);
+    /// <summary>Fences a write or removal against prefetches of the same key; see <see cref="KeyAccessStatistics.BeginApplicationWrite"/>.</summary>
+    /// <returns>The key's entry and a prefetch write to wait for before writing, if one is in progress.</returns>
+    public (KeyAccessStatistics Entry, Task? PrefetchWrite) BeginWrite(string key)
+    {
+        KeyAccessStatistics entry = Tracker.GetOrAddEntry(key);
+        return (entry, entry.BeginApplicationWrite());
+    }
 
-    public void Remove(string key) => Tracker.RecordRemove(key);
+    public void EndWrite(KeyAccessStatistics entry, long size, DistributedCacheEntryOptions options)
+    {
+        entry.EndApplicationWrite();
+        if (entry.RecordWrite(size, options, timeProvider.GetUtcNow().UtcTicks, prefetched: false))
+        {
+            accuracy.RecordWasted();
+        }
+    }
+
+    public void EndRemove(KeyAccessStatistics entry)
+    {
+        entry.EndApplicationWrite();
+        if (entry.RecordRemove())
+        {
+            accuracy.RecordWasted();
+        }
+    }
+
+    public static void AbortWrite(KeyAccessStatistics entry) => entry.EndApplicationWrite();
 
     public void Refresh(string key) => Tracker.RecordRefresh(key, timeProvider.GetUtcNow().UtcTicks);
 }

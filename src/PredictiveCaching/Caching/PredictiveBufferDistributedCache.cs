@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Caching.Distributed;
+using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Caching;
 
@@ -43,20 +44,58 @@ internal sealed class PredictiveBufferDistributedCache : PredictiveDistributedCa
 
     public void Set(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options)
     {
-        _bufferInner.Set(key, value, options);
-        Recorder.Write(key, value.Length, options);
+        if (key is null)
+        {
+            _bufferInner.Set(key!, value, options);
+            return;
+        }
+
+        (KeyAccessStatistics entry, Task? prefetchWrite) = Recorder.BeginWrite(key);
+        try
+        {
+            prefetchWrite?.GetAwaiter().GetResult();
+            _bufferInner.Set(key, value, options);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
+        Recorder.EndWrite(entry, value.Length, options);
     }
 
     public ValueTask SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token = default)
     {
-        ValueTask pending = _bufferInner.SetAsync(key, value, options, token);
+        if (key is null)
+        {
+            return _bufferInner.SetAsync(key!, value, options, token);
+        }
+
+        (KeyAccessStatistics entry, Task? prefetchWrite) = Recorder.BeginWrite(key);
+        if (prefetchWrite is not null)
+        {
+            return SetAfterPrefetchAsync(prefetchWrite, entry, key, value, options, token);
+        }
+
+        ValueTask pending;
+        try
+        {
+            pending = _bufferInner.SetAsync(key, value, options, token);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
         if (pending.IsCompletedSuccessfully)
         {
-            Recorder.Write(key, value.Length, options);
+            Recorder.EndWrite(entry, value.Length, options);
             return pending;
         }
 
-        return AwaitSet(pending, key, value.Length, options);
+        return AwaitSet(pending, entry, value.Length, options);
     }
 
     private async ValueTask<bool> AwaitTryGet(ValueTask<bool> pending, string key)
@@ -66,9 +105,34 @@ internal sealed class PredictiveBufferDistributedCache : PredictiveDistributedCa
         return hit;
     }
 
-    private async ValueTask AwaitSet(ValueTask pending, string key, long size, DistributedCacheEntryOptions options)
+    private async ValueTask AwaitSet(ValueTask pending, KeyAccessStatistics entry, long size, DistributedCacheEntryOptions options)
     {
-        await pending.ConfigureAwait(false);
-        Recorder.Write(key, size, options);
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
+        Recorder.EndWrite(entry, size, options);
+    }
+
+    private async ValueTask SetAfterPrefetchAsync(Task prefetchWrite, KeyAccessStatistics entry, string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token)
+    {
+        try
+        {
+            await prefetchWrite.ConfigureAwait(false);
+            await _bufferInner.SetAsync(key, value, options, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
+        Recorder.EndWrite(entry, value.Length, options);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Distributed;
+using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Caching;
 
@@ -57,21 +58,60 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
     /// <inheritdoc />
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
     {
-        _inner.Set(key, value, options);
-        _recorder.Write(key, value.LongLength, options);
+        if (key is null)
+        {
+            _inner.Set(key!, value, options);
+            return;
+        }
+
+        (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
+        try
+        {
+            // Only when a prefetch is writing this very key: wait for it so the application's value lands last.
+            prefetchWrite?.GetAwaiter().GetResult();
+            _inner.Set(key, value, options);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
+        _recorder.EndWrite(entry, value.LongLength, options);
     }
 
     /// <inheritdoc />
     public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
     {
-        Task pending = _inner.SetAsync(key, value, options, token);
+        if (key is null)
+        {
+            return _inner.SetAsync(key!, value, options, token);
+        }
+
+        (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
+        if (prefetchWrite is not null)
+        {
+            return SetAfterPrefetchAsync(prefetchWrite, entry, key, value, options, token);
+        }
+
+        Task pending;
+        try
+        {
+            pending = _inner.SetAsync(key, value, options, token);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
         if (pending.IsCompletedSuccessfully)
         {
-            _recorder.Write(key, value.LongLength, options);
+            _recorder.EndWrite(entry, value.LongLength, options);
             return pending;
         }
 
-        return AwaitSet(pending, key, value.LongLength, options);
+        return AwaitSet(pending, entry, value.LongLength, options);
     }
 
     /// <inheritdoc />
@@ -97,21 +137,59 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
     /// <inheritdoc />
     public void Remove(string key)
     {
-        _inner.Remove(key);
-        _recorder.Remove(key);
+        if (key is null)
+        {
+            _inner.Remove(key!);
+            return;
+        }
+
+        (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
+        try
+        {
+            prefetchWrite?.GetAwaiter().GetResult();
+            _inner.Remove(key);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
+        _recorder.EndRemove(entry);
     }
 
     /// <inheritdoc />
     public Task RemoveAsync(string key, CancellationToken token = default)
     {
-        Task pending = _inner.RemoveAsync(key, token);
+        if (key is null)
+        {
+            return _inner.RemoveAsync(key!, token);
+        }
+
+        (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
+        if (prefetchWrite is not null)
+        {
+            return RemoveAfterPrefetchAsync(prefetchWrite, entry, key, token);
+        }
+
+        Task pending;
+        try
+        {
+            pending = _inner.RemoveAsync(key, token);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
         if (pending.IsCompletedSuccessfully)
         {
-            _recorder.Remove(key);
+            _recorder.EndRemove(entry);
             return pending;
         }
 
-        return AwaitRemove(pending, key);
+        return AwaitRemove(pending, entry);
     }
 
     /// <summary>Disposes the inner cache when this instance created it.</summary>
@@ -138,10 +216,35 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
         return value;
     }
 
-    private async Task AwaitSet(Task pending, string key, long size, DistributedCacheEntryOptions options)
+    private async Task AwaitSet(Task pending, KeyAccessStatistics entry, long size, DistributedCacheEntryOptions options)
     {
-        await pending.ConfigureAwait(false);
-        _recorder.Write(key, size, options);
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
+        _recorder.EndWrite(entry, size, options);
+    }
+
+    private async Task SetAfterPrefetchAsync(Task prefetchWrite, KeyAccessStatistics entry, string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token)
+    {
+        try
+        {
+            await prefetchWrite.ConfigureAwait(false);
+            await _inner.SetAsync(key, value, options, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
+        _recorder.EndWrite(entry, value.LongLength, options);
     }
 
     private async Task AwaitRefresh(Task pending, string key)
@@ -150,9 +253,34 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
         _recorder.Refresh(key);
     }
 
-    private async Task AwaitRemove(Task pending, string key)
+    private async Task AwaitRemove(Task pending, KeyAccessStatistics entry)
     {
-        await pending.ConfigureAwait(false);
-        _recorder.Remove(key);
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
+        _recorder.EndRemove(entry);
+    }
+
+    private async Task RemoveAfterPrefetchAsync(Task prefetchWrite, KeyAccessStatistics entry, string key, CancellationToken token)
+    {
+        try
+        {
+            await prefetchWrite.ConfigureAwait(false);
+            await _inner.RemoveAsync(key, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            AccessRecorder.AbortWrite(entry);
+            throw;
+        }
+
+        _recorder.EndRemove(entry);
     }
 }

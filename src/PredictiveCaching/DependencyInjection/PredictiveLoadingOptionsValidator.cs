@@ -18,6 +18,11 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
 
         const string strategies = Root + ":Strategies";
         failures.Defined(strategies + ":Initial", options.Strategies.Initial);
+        if (options.Strategies.Custom is { } custom && string.IsNullOrWhiteSpace(custom))
+        {
+            failures.Add(strategies + ":Custom", "must name a registered strategy or be left unset", "'" + custom + "'");
+        }
+
         failures.Duration(strategies + ":UpdateInterval", options.Strategies.UpdateInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         ValidateStrategy(failures, strategies + ":Aggressive", options.Strategies.Aggressive);
         ValidateStrategy(failures, strategies + ":Balanced", options.Strategies.Balanced);
@@ -40,6 +45,8 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
         failures.Duration(prefetch + ":CycleInterval", options.Prefetch.CycleInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         failures.Between(prefetch + ":MaxConcurrency", options.Prefetch.MaxConcurrency, 1, 1024);
         failures.Duration(prefetch + ":Timeout", options.Prefetch.Timeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        failures.Duration(prefetch + ":DefaultTimeToLive", options.Prefetch.DefaultTimeToLive, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
+        failures.Duration(prefetch + ":MaxBackoff", options.Prefetch.MaxBackoff, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         failures.Between(prefetch + ":AccuracyWindow", options.Prefetch.AccuracyWindow, 10, 1_000_000);
         failures.Between(prefetch + ":ConfidenceAccuracyWindow", options.Prefetch.ConfidenceAccuracyWindow, 1, Math.Max(1, options.Prefetch.AccuracyWindow));
         failures.Between(prefetch + ":InitialAccuracy", options.Prefetch.InitialAccuracy, 0d, 1d);
@@ -47,6 +54,10 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
         const string warming = Root + ":Warming";
         failures.Duration(warming + ":Interval", options.Warming.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         failures.Between(warming + ":BatchSize", options.Warming.BatchSize, 1, 100_000);
+        failures.Between(warming + ":CriticalPriority", options.Warming.CriticalPriority, 0d, 1d);
+        failures.Between(warming + ":HighPriority", options.Warming.HighPriority, 0d, 1d);
+        failures.Between(warming + ":NormalPriority", options.Warming.NormalPriority, 0d, 1d);
+        failures.Between(warming + ":LowPriority", options.Warming.LowPriority, 0d, 1d);
 
         return failures.ToResult();
     }
@@ -110,7 +121,7 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
         public ValidateOptionsResult ToResult() =>
             _messages is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_messages);
 
-        private void Add(string path, string rule, object value) =>
+        public void Add(string path, string rule, object value) =>
             (_messages ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"{path} {rule}; was {value}"));
     }
 }

@@ -6,7 +6,12 @@ using Microsoft.Extensions.Options;
 using PredictiveCaching;
 using PredictiveCaching.Caching;
 using PredictiveCaching.DependencyInjection;
+using PredictiveCaching.Prediction;
+using PredictiveCaching.Prefetching;
+using PredictiveCaching.Resources;
+using PredictiveCaching.Strategies;
 using PredictiveCaching.Tracking;
+using PredictiveCaching.Warming;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -64,10 +69,33 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PredictiveLoadingOptions>, PredictiveLoadingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AccessTracker>();
-        services.TryAddSingleton(sp => new AccessRecorder(sp.GetRequiredService<AccessTracker>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<PrefetchAccuracy>();
+        services.TryAddSingleton<RecentReads>(_ => new RecentReads());
+        services.TryAddSingleton<AccessRecorder>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DecorationCheck>());
+        services.TryAddSingleton<ResourceMonitor>();
+        AddPredictionLoop(services);
         DistributedCacheDecoration.Apply(services);
         return builder;
+    }
+
+    private static void AddPredictionLoop(IServiceCollection services)
+    {
+        services.TryAddSingleton(_ => new ActivePredictor(new HeuristicAccessPredictor()));
+        services.TryAddSingleton<StrategySelector>();
+        services.TryAddSingleton<KeyPriorities>();
+        services.TryAddSingleton<PrefetchSourceResolver>();
+        services.TryAddSingleton<PrefetchBudget>();
+        services.TryAddSingleton<PrefetchStatistics>();
+        services.TryAddSingleton<PrefetchOutcomeWatch>();
+        services.TryAddSingleton<PrefetchExecutor>();
+        services.TryAddSingleton<CandidateGenerator>();
+        services.TryAddSingleton<PrefetchCycle>();
+        services.TryAddSingleton<IPredictiveLoader, PredictiveLoader>();
+        services.TryAddSingleton<WarmingService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PrefetchLoopService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StrategyAdaptationService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WarmingService>(sp => sp.GetRequiredService<WarmingService>()));
     }
 
     /// <summary>Marks a collection that already has predictive loading, so a second call does not wrap twice.</summary>

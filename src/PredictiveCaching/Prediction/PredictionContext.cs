@@ -15,6 +15,11 @@ public readonly struct PredictionContext
     /// <param name="resources">The latest resource snapshot.</param>
     /// <param name="priority">The key's priority level, in [0, 1].</param>
     /// <param name="isSequential">Whether the key was proposed as the next of a sequence.</param>
+    /// <param name="prior">
+    /// Evidence from how the key was proposed, as a probability: how often it followed the key just read, or how often
+    /// sequences of its kind continue; 0 when it was proposed for its own rhythm.
+    /// </param>
+    /// <param name="sizeHint">A size to assume when the key's own size is unknown, in bytes; -1 when none.</param>
     public PredictionContext(
         string key,
         KeyAccessStatistics? statistics,
@@ -22,7 +27,9 @@ public readonly struct PredictionContext
         TimeSpan lookahead,
         ResourceSnapshot resources,
         double priority,
-        bool isSequential)
+        bool isSequential,
+        double prior = 0d,
+        long sizeHint = -1)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(resources);
@@ -33,6 +40,8 @@ public readonly struct PredictionContext
         Resources = resources;
         Priority = priority;
         IsSequential = isSequential;
+        Prior = prior;
+        SizeHint = sizeHint;
     }
 
     /// <summary>Gets the candidate key.</summary>
@@ -55,4 +64,10 @@ public readonly struct PredictionContext
 
     /// <summary>Gets a value indicating whether the key was proposed as the next of a sequence.</summary>
     public bool IsSequential { get; }
+
+    /// <summary>Gets the evidence from how the key was proposed (successor or sequence), as a probability in [0, 1].</summary>
+    public double Prior { get; }
+
+    /// <summary>Gets a size to assume when the key's own size is unknown, in bytes; -1 when none.</summary>
+    public long SizeHint { get; }
 }

@@ -19,6 +19,17 @@ public sealed class PrefetchOptions
     /// <value>Default 5 seconds; from 1 millisecond to 10 minutes.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Gets or sets how long a prefetched value lives when neither its source nor an earlier application write of the key
+    /// says, so that a prefetched copy never outlives its data indefinitely.
+    /// </summary>
+    /// <value>Default 300 seconds; from 1 second to 30 days.</value>
+    public TimeSpan DefaultTimeToLive { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Gets or sets the longest back-off after a source fails or times out for a key (it doubles from 1 second).</summary>
+    /// <value>Default 300 seconds; from 1 second to 1 day.</value>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(300);
+
     /// <summary>Gets or sets how many outcomes (used or wasted) the measured precision covers.</summary>
     /// <value>Default 1 000; from 10 to 1 000 000.</value>
     public int AccuracyWindow { get; set; } = 1000;

@@ -11,6 +11,13 @@ public sealed class StrategyOptions
     /// <value>Default <see langword="true"/>; <see langword="false"/> pins <see cref="Initial"/>.</value>
     public bool Adaptive { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets the name of a strategy registered with <c>AddStrategy</c> to use instead of the built-ins; it pins
+    /// the strategy (no adaptation).
+    /// </summary>
+    /// <value>Default <see langword="null"/> (use <see cref="Initial"/>).</value>
+    public string? Custom { get; set; }
+
     /// <summary>Gets or sets how often the adaptive selection reconsiders the strategy.</summary>
     /// <value>Default 60 seconds; from 1 second to 1 day.</value>
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromSeconds(60);

@@ -94,20 +94,18 @@ public sealed class AccessTracker
         return outcome;
     }
 
-    internal KeyAccessStatistics RecordWrite(string key, long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
+    internal KeyAccessStatistics GetOrAddEntry(string key) => GetOrAdd(key);
+
+    /// <returns><see langword="true"/> when an application write replaced a prefetched copy that was never read.</returns>
+    internal bool RecordWrite(string key, long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
     {
         KeyAccessStatistics entry = GetOrAdd(key);
-        entry.RecordWrite(size, options, nowTicks, prefetched);
-        return entry;
+        return entry.RecordWrite(size, options, nowTicks, prefetched);
     }
 
-    internal void RecordRemove(string key)
-    {
-        if (_entries.TryGetValue(key, out KeyAccessStatistics? entry))
-        {
-            entry.RecordRemove();
-        }
-    }
+    /// <returns><see langword="true"/> when the removal dropped a prefetched copy that was never read.</returns>
+    internal bool RecordRemove(string key) =>
+        _entries.TryGetValue(key, out KeyAccessStatistics? entry) && entry.RecordRemove();
 
     internal void RecordRefresh(string key, long nowTicks)
     {

@@ -26,7 +26,11 @@ public sealed class KeyAccessStatistics
     private long _lastSize = -1;
     private long _absoluteExpiryTicks = NoExpiry;
     private long _slidingTicks;
+    private long _lastTimeToLiveTicks;
     private int _writeVersion;
+    private int _prefetchStamp;
+    private int _pendingApplicationWrites;
+    private TaskCompletionSource? _prefetchWrite;
     private bool _present;
     private bool _lastReadWasHit;
     private bool _prefetchedCopy;
@@ -92,6 +96,15 @@ public sealed class KeyAccessStatistics
 
     /// <summary>Gets a value indicating whether the current prefetched copy has been read since it was written.</summary>
     public bool PrefetchedCopyRead => Volatile.Read(ref _readSincePrefetch);
+
+    /// <summary>
+    /// Gets how long the application's last write was meant to live (relative, absolute or sliding expiry, whichever
+    /// is shortest), in ticks; 0 when that write never expires or no write was seen.
+    /// </summary>
+    public long LastTimeToLiveTicks => Volatile.Read(ref _lastTimeToLiveTicks);
+
+    /// <summary>Gets a counter that changes on every prefetched write of the key.</summary>
+    internal int PrefetchStamp => Volatile.Read(ref _prefetchStamp);
 
     /// <summary>Gets a counter that changes on every application write or removal of the key.</summary>
     public int WriteVersion => Volatile.Read(ref _writeVersion);
@@ -210,11 +223,17 @@ public sealed class KeyAccessStatistics
         }
     }
 
-    internal void RecordWrite(long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
+    /// <returns><see langword="true"/> when an application write replaced a prefetched copy that was never read.</returns>
+    internal bool RecordWrite(long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
     {
         lock (this)
         {
-            if (!prefetched)
+            bool wastedPrefetch = !prefetched && _prefetchedCopy && !_readSincePrefetch;
+            if (prefetched)
+            {
+                _prefetchStamp++;
+            }
+            else
             {
                 _writeVersion++;
             }
@@ -243,17 +262,100 @@ public sealed class KeyAccessStatistics
                     _slidingTicks = sliding.Ticks;
                 }
             }
+
+            if (!prefetched)
+            {
+                long expiry = ExpiryUnsafe();
+                _lastTimeToLiveTicks = expiry == NoExpiry ? 0 : Math.Max(0, expiry - nowTicks);
+            }
+
+            return wastedPrefetch;
         }
     }
 
-    internal void RecordRemove()
+    /// <returns><see langword="true"/> when the removal dropped a prefetched copy that was never read.</returns>
+    internal bool RecordRemove()
     {
         lock (this)
         {
+            bool wastedPrefetch = _prefetchedCopy && !_readSincePrefetch;
             _writeVersion++;
             _present = false;
             _prefetchedCopy = false;
             _readSincePrefetch = false;
+            return wastedPrefetch;
+        }
+    }
+
+    /// <summary>
+    /// Fences an application write or removal against prefetches: a prefetch that has not started writing will not,
+    /// and one that is writing is returned so the application's write can wait for it and land last.
+    /// </summary>
+    /// <returns>The prefetch write in progress, or <see langword="null"/>.</returns>
+    internal Task? BeginApplicationWrite()
+    {
+        lock (this)
+        {
+            _pendingApplicationWrites++;
+            _writeVersion++;
+            return _prefetchWrite?.Task;
+        }
+    }
+
+    internal void EndApplicationWrite()
+    {
+        lock (this)
+        {
+            _pendingApplicationWrites--;
+        }
+    }
+
+    /// <summary>
+    /// Claims the right to write a prefetched value: refused when the application wrote or removed the key since the
+    /// prefetch began (<paramref name="expectedVersion"/>), is writing it now, or another prefetch is writing it.
+    /// </summary>
+    internal TaskCompletionSource? TryBeginPrefetchWrite(int expectedVersion)
+    {
+        lock (this)
+        {
+            if (_evicted || _pendingApplicationWrites > 0 || _writeVersion != expectedVersion || _prefetchWrite is not null)
+            {
+                return null;
+            }
+
+            return _prefetchWrite = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    internal void EndPrefetchWrite(TaskCompletionSource write)
+    {
+        lock (this)
+        {
+            if (ReferenceEquals(_prefetchWrite, write))
+            {
+                _prefetchWrite = null;
+            }
+        }
+
+        write.TrySetResult();
+    }
+
+    /// <summary>
+    /// Settles the prefetched copy written with <paramref name="stamp"/> as wasted when it is still there unread at the
+    /// end of its window; later reads of it then count as ordinary hits rather than as a used prefetch.
+    /// </summary>
+    /// <returns><see langword="true"/> when the copy was unread and is now settled as wasted.</returns>
+    internal bool TrySettleUnreadPrefetch(int stamp)
+    {
+        lock (this)
+        {
+            if (_prefetchedCopy && !_readSincePrefetch && _prefetchStamp == stamp)
+            {
+                _prefetchedCopy = false;
+                return true;
+            }
+
+            return false;
         }
     }
 

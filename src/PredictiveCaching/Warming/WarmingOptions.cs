@@ -14,4 +14,31 @@ public sealed class WarmingOptions
     /// <summary>Gets or sets how many keys one warming batch loads.</summary>
     /// <value>Default 100; from 1 to 100 000.</value>
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>Gets or sets the weight of <see cref="PriorityLevel.Critical"/> keys.</summary>
+    /// <value>Default 1.0; in [0, 1].</value>
+    public double CriticalPriority { get; set; } = 1.0;
+
+    /// <summary>Gets or sets the weight of <see cref="PriorityLevel.High"/> keys.</summary>
+    /// <value>Default 0.8; in [0, 1].</value>
+    public double HighPriority { get; set; } = 0.8;
+
+    /// <summary>Gets or sets the weight of <see cref="PriorityLevel.Normal"/> keys (every key no rule names).</summary>
+    /// <value>Default 0.5; in [0, 1].</value>
+    public double NormalPriority { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the weight of <see cref="PriorityLevel.Low"/> keys.</summary>
+    /// <value>Default 0.2; in [0, 1].</value>
+    public double LowPriority { get; set; } = 0.2;
+
+    /// <summary>Returns the weight of a priority level.</summary>
+    /// <param name="level">The level.</param>
+    /// <returns>Its weight in [0, 1].</returns>
+    public double WeightOf(PriorityLevel level) => level switch
+    {
+        PriorityLevel.Critical => CriticalPriority,
+        PriorityLevel.High => HighPriority,
+        PriorityLevel.Low => LowPriority,
+        _ => NormalPriority,
+    };
 }

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+
+namespace PredictiveCaching.Diagnostics;
+
+/// <summary>Log messages of the prediction loop (event ids 50–99).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 50, EventName = "StrategyChanged", Level = LogLevel.Information,
+        Message = "Prefetch strategy changed from {Previous} to {Current}: {Reason}")]
+    public static partial void StrategyChanged(ILogger logger, string previous, string current, string reason);
+
+    [LoggerMessage(EventId = 51, EventName = "PrefetchCycleFailed", Level = LogLevel.Error,
+        Message = "A prefetch cycle failed; the next one runs as scheduled")]
+    public static partial void PrefetchCycleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 52, EventName = "PrefetchSourceFailed", Level = LogLevel.Debug,
+        Message = "Prefetch source failed for key {Key}; backing off for {BackoffSeconds} s")]
+    public static partial void PrefetchSourceFailed(ILogger logger, string key, double backoffSeconds, Exception exception);
+
+    [LoggerMessage(EventId = 53, EventName = "PrefetchTimedOut", Level = LogLevel.Debug,
+        Message = "Prefetch of key {Key} timed out; backing off for {BackoffSeconds} s")]
+    public static partial void PrefetchTimedOut(ILogger logger, string key, double backoffSeconds);
+
+    [LoggerMessage(EventId = 54, EventName = "PrefetchWriteFailed", Level = LogLevel.Warning,
+        Message = "Writing the prefetched value of key {Key} to the cache failed")]
+    public static partial void PrefetchWriteFailed(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(EventId = 55, EventName = "PrefetchingPaused", Level = LogLevel.Information,
+        Message = "Prefetching paused: {Reason}")]
+    public static partial void PrefetchingPaused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 56, EventName = "PrefetchingResumed", Level = LogLevel.Information,
+        Message = "Prefetching resumed")]
+    public static partial void PrefetchingResumed(ILogger logger);
+
+    [LoggerMessage(EventId = 57, EventName = "WarmingRound", Level = LogLevel.Debug,
+        Message = "Warming round: {Candidates} candidates, {Started} prefetches started")]
+    public static partial void WarmingRound(ILogger logger, int candidates, int started);
+
+    [LoggerMessage(EventId = 58, EventName = "WarmingFailed", Level = LogLevel.Error,
+        Message = "A warming round failed; the next one runs as scheduled")]
+    public static partial void WarmingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 59, EventName = "StrategyUpdateFailed", Level = LogLevel.Error,
+        Message = "The strategy update failed; the next one runs as scheduled")]
+    public static partial void StrategyUpdateFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 60, EventName = "NoPrefetchSource", Level = LogLevel.Information,
+        Message = "No prefetch source is registered: keys are predicted but nothing is prefetched. Register one with AddSource(...)")]
+    public static partial void NoPrefetchSource(ILogger logger);
+}

@@ -1,0 +1,163 @@
+using Microsoft.Extensions.Options;
+using PredictiveCaching.Tracking;
+
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>
+/// Proposes the keys worth scoring in a cycle, incrementally: it looks only at the reads since the last cycle and at
+/// a schedule of keys whose next read falls due, never at every tracked key.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Rhythm: each read of a key with a known rhythm schedules one evaluation, just before its next read is due
+/// (<see cref="LeadTicks"/> ahead, so a refreshed copy is in place); a newer read supersedes it.</item>
+/// <item>Successors: the keys that tend to follow a key just read, with the share of reads they followed as evidence.</item>
+/// <item>Sequential: after <c>page:40</c> then <c>page:41</c>, <c>page:42</c>, with how often sequences of that prefix
+/// continued as evidence.</item>
+/// </list>
+/// Single consumer: only the prefetch cycle calls it.
+/// </remarks>
+internal sealed class CandidateGenerator
+{
+    private const int MaxSequencePrefixes = 4096;
+
+    private readonly AccessTracker _tracker;
+    private readonly RecentReads _recentReads;
+    private readonly long _successorGapTicks;
+    private readonly long _cycleTicks;
+    private readonly int _maxScheduled;
+    private readonly List<KeyAccessStatistics> _drained = [];
+    private readonly HashSet<KeyAccessStatistics> _seen = new(ReferenceEqualityComparer.Instance);
+    private readonly PriorityQueue<(KeyAccessStatistics Entry, long ReadTicks), long> _schedule = new();
+    private readonly Dictionary<string, SequenceCounts> _sequences = new(StringComparer.Ordinal);
+    private readonly SuccessorLink[] _links;
+
+    public CandidateGenerator(AccessTracker tracker, RecentReads recentReads, IOptions<PredictiveLoadingOptions> options)
+    {
+        _tracker = tracker;
+        _recentReads = recentReads;
+        _successorGapTicks = options.Value.Tracking.SuccessorGap.Ticks;
+        _cycleTicks = options.Value.Prefetch.CycleInterval.Ticks;
+        _maxScheduled = 2 * options.Value.Tracking.MaxTrackedKeys;
+        _links = new SuccessorLink[Math.Max(1, options.Value.Tracking.MaxSuccessors)];
+    }
+
+    public int Scheduled => _schedule.Count;
+
+    /// <summary>
+    /// How long before a key's predicted read its copy should be refreshed: enough to cover the spread of its rhythm
+    /// and two cycles, but less than half its time to live so the refreshed copy outlives the read.
+    /// </summary>
+    public long LeadTicks(double meanSeconds, double standardDeviationSeconds, long timeToLiveTicks)
+    {
+        double sigma = Math.Max(standardDeviationSeconds, Math.Max(0.05 * meanSeconds, 0.5));
+        long lead = (long)(2 * sigma * TimeSpan.TicksPerSecond);
+        if (timeToLiveTicks > 0)
+        {
+            lead = Math.Min(lead, timeToLiveTicks / 2);
+        }
+
+        return Math.Max(lead, 2 * _cycleTicks);
+    }
+
+    /// <summary>Re-evaluates a rhythm candidate later (it was too early, or could not start this cycle).</summary>
+    public void Reschedule(KeyAccessStatistics entry, long dueTicks)
+    {
+        if (_schedule.Count < _maxScheduled)
+        {
+            _schedule.Enqueue((entry, entry.LastReadTicks), dueTicks);
+        }
+    }
+
+    public void Collect(long nowTicks, List<Candidate> output)
+    {
+        _drained.Clear();
+        _seen.Clear();
+        _recentReads.Drain(_drained);
+        foreach (KeyAccessStatistics entry in _drained)
+        {
+            if (entry.IsEvicted || !_seen.Add(entry))
+            {
+                continue;
+            }
+
+            ScheduleRhythm(entry);
+            AddSuccessors(entry, output);
+            AddSequential(entry, output);
+        }
+
+        while (_schedule.TryPeek(out (KeyAccessStatistics Entry, long ReadTicks) item, out long due) && due <= nowTicks)
+        {
+            _schedule.Dequeue();
+
+            // A newer read of the key scheduled a newer evaluation; this one is stale.
+            if (!item.Entry.IsEvicted && item.Entry.LastReadTicks == item.ReadTicks)
+            {
+                output.Add(new Candidate(item.Entry.Key, item.Entry, CandidateReason.Rhythm, 0d, false, -1));
+            }
+        }
+    }
+
+    private void ScheduleRhythm(KeyAccessStatistics entry)
+    {
+        if (entry.ReadCount < 2 || _schedule.Count >= _maxScheduled)
+        {
+            return;
+        }
+
+        double mean = entry.MeanIntervalSeconds;
+        long next = entry.LastReadTicks + (long)(mean * TimeSpan.TicksPerSecond);
+        long due = next - LeadTicks(mean, entry.IntervalStandardDeviation, entry.LastTimeToLiveTicks);
+        _schedule.Enqueue((entry, entry.LastReadTicks), due);
+    }
+
+    private void AddSuccessors(KeyAccessStatistics entry, List<Candidate> output)
+    {
+        int count = entry.GetSuccessors(_links);
+        long reads = Math.Max(1, entry.ReadCount);
+        for (int i = 0; i < count; i++)
+        {
+            SuccessorLink link = _links[i];
+            double share = Math.Min(1d, link.Count / (double)reads);
+            output.Add(new Candidate(link.Successor.Key, link.Successor, CandidateReason.Successor, share, false, -1));
+        }
+    }
+
+    private void AddSequential(KeyAccessStatistics entry, List<Candidate> output)
+    {
+        if (!SequenceKey.TryParse(entry.Key, out SequenceKey sequence))
+        {
+            return;
+        }
+
+        string previousKey = sequence.WithOffset(-1);
+        bool continues = previousKey.Length > 0
+            && _tracker.TryGet(previousKey, out KeyAccessStatistics? previous)
+            && Math.Abs(entry.LastReadTicks - previous.LastReadTicks) <= _successorGapTicks;
+
+        string prefix = sequence.Prefix.ToString();
+        if (!_sequences.TryGetValue(prefix, out SequenceCounts counts))
+        {
+            if (_sequences.Count >= MaxSequencePrefixes)
+            {
+                _sequences.Clear();
+            }
+        }
+
+        counts = new SequenceCounts(counts.Reads + 1, counts.Continuations + (continues ? 1 : 0));
+        _sequences[prefix] = counts;
+        if (!continues)
+        {
+            return;
+        }
+
+        string nextKey = sequence.WithOffset(+1);
+        _tracker.TryGet(nextKey, out KeyAccessStatistics? next);
+
+        // Laplace-smoothed share of reads of this prefix that continued a sequence.
+        double continuation = (counts.Continuations + 1d) / (counts.Reads + 2d);
+        output.Add(new Candidate(nextKey, next, CandidateReason.Sequential, continuation, true, entry.LastSize));
+    }
+
+    private readonly record struct SequenceCounts(long Reads, long Continuations);
+}

@@ -1,0 +1,17 @@
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>Why a key was proposed for prefetching.</summary>
+public enum CandidateReason
+{
+    /// <summary>Its own rhythm of reads says the next read is due within the window while its copy will be gone.</summary>
+    Rhythm,
+
+    /// <summary>It tends to be read shortly after a key that was just read.</summary>
+    Successor,
+
+    /// <summary>It is the next of a numbered sequence being read in order.</summary>
+    Sequential,
+
+    /// <summary>A warming round ranked it among the keys most likely read, weighted by priority.</summary>
+    Warming,
+}

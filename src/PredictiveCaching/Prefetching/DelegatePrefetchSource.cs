@@ -1,0 +1,12 @@
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>A source made of a key filter (prefix or predicate) and a load delegate, as registered by <c>AddSource</c>.</summary>
+internal sealed class DelegatePrefetchSource(Func<string, bool> canLoad, Func<string, CancellationToken, ValueTask<PrefetchedValue?>> load) : IPrefetchSource
+{
+    public static DelegatePrefetchSource ForPrefix(string prefix, Func<string, CancellationToken, ValueTask<PrefetchedValue?>> load) =>
+        new(key => key.StartsWith(prefix, StringComparison.Ordinal), load);
+
+    public bool CanLoad(string key) => canLoad(key);
+
+    public ValueTask<PrefetchedValue?> LoadAsync(string key, CancellationToken cancellationToken = default) => load(key, cancellationToken);
+}

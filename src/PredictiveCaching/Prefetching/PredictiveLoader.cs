@@ -1,0 +1,53 @@
+using PredictiveCaching.Prediction;
+using PredictiveCaching.Resources;
+using PredictiveCaching.Strategies;
+using PredictiveCaching.Tracking;
+
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>The <see cref="IPredictiveLoader"/> over the prefetch cycle and its bookkeeping.</summary>
+internal sealed class PredictiveLoader(
+    PrefetchCycle cycle,
+    StrategySelector strategies,
+    ActivePredictor predictor,
+    ResourceMonitor resources,
+    PrefetchAccuracy accuracy,
+    PrefetchStatistics statistics,
+    PrefetchBudget budget,
+    PrefetchExecutor executor,
+    AccessTracker tracker,
+    TimeProvider time) : IPredictiveLoader
+{
+    public KeyPrediction Predict(PredictionRequest request) => cycle.Predict(request);
+
+    public Task<PrefetchCycleResult> RunCycleAsync(CancellationToken cancellationToken = default) => cycle.RunAsync(cancellationToken);
+
+    public PredictiveLoaderStatus GetStatus()
+    {
+        IPrefetchStrategy strategy = strategies.Current;
+        return new PredictiveLoaderStatus
+        {
+            Strategy = strategy.Name,
+            IsAdaptive = strategies.IsAdaptive,
+            StrategyChanges = strategies.Changes,
+            PredictorKind = predictor.Current.Kind,
+            Precision = accuracy.Precision,
+            ConfidenceAccuracy = accuracy.ConfidenceAccuracy,
+            Recall = accuracy.Recall,
+            PrefetchesUsed = accuracy.UsedCount,
+            PrefetchesWasted = accuracy.WastedCount,
+            PrefetchesStarted = statistics.Started,
+            PrefetchesCompleted = statistics.Completed,
+            PrefetchesFailed = statistics.Failed,
+            PrefetchesTimedOut = statistics.TimedOut,
+            PrefetchesSuperseded = statistics.Superseded,
+            BytesPrefetched = statistics.BytesPrefetched,
+            BudgetRemainingBytes = budget.Remaining(time.GetUtcNow().UtcTicks, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes),
+            InFlight = executor.Running,
+            TrackedKeys = tracker.Count,
+            Cycles = statistics.Cycles,
+            PausedReason = cycle.PausedReason,
+            Resources = resources.Current,
+        };
+    }
+}

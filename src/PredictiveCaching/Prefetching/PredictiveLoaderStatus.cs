@@ -1,0 +1,70 @@
+using PredictiveCaching.Resources;
+
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>A snapshot of what the predictive loader is doing and how well it does it.</summary>
+public sealed record PredictiveLoaderStatus
+{
+    /// <summary>Gets the strategy in force.</summary>
+    public required string Strategy { get; init; }
+
+    /// <summary>Gets a value indicating whether the strategy adapts to resources and precision.</summary>
+    public bool IsAdaptive { get; init; }
+
+    /// <summary>Gets how many times the strategy changed since start.</summary>
+    public long StrategyChanges { get; init; }
+
+    /// <summary>Gets the kind of predictor in use (<c>heuristic</c>, or a trained model).</summary>
+    public required string PredictorKind { get; init; }
+
+    /// <summary>Gets used / (used + wasted) over the accuracy window; NaN before any outcome.</summary>
+    public double Precision { get; init; }
+
+    /// <summary>Gets the accuracy the confidence formula uses (mean of the latest outcomes, 0.8 before any).</summary>
+    public double ConfidenceAccuracy { get; init; }
+
+    /// <summary>Gets the share of non-compulsory reads served by a prefetched copy; NaN before any.</summary>
+    public double Recall { get; init; }
+
+    /// <summary>Gets how many prefetched copies were read.</summary>
+    public long PrefetchesUsed { get; init; }
+
+    /// <summary>Gets how many prefetched copies were never read before they expired or their window ended.</summary>
+    public long PrefetchesWasted { get; init; }
+
+    /// <summary>Gets how many prefetches started.</summary>
+    public long PrefetchesStarted { get; init; }
+
+    /// <summary>Gets how many prefetches wrote a value.</summary>
+    public long PrefetchesCompleted { get; init; }
+
+    /// <summary>Gets how many prefetches failed (source or cache error).</summary>
+    public long PrefetchesFailed { get; init; }
+
+    /// <summary>Gets how many prefetches timed out.</summary>
+    public long PrefetchesTimedOut { get; init; }
+
+    /// <summary>Gets how many prefetches were dropped because the application wrote the key meanwhile.</summary>
+    public long PrefetchesSuperseded { get; init; }
+
+    /// <summary>Gets the bytes written by prefetches since start.</summary>
+    public long BytesPrefetched { get; init; }
+
+    /// <summary>Gets the bytes left in the current lookahead window's budget.</summary>
+    public long BudgetRemainingBytes { get; init; }
+
+    /// <summary>Gets how many prefetches are running.</summary>
+    public int InFlight { get; init; }
+
+    /// <summary>Gets how many keys are tracked.</summary>
+    public int TrackedKeys { get; init; }
+
+    /// <summary>Gets how many prefetch cycles ran.</summary>
+    public long Cycles { get; init; }
+
+    /// <summary>Gets why prefetching is paused, or <see langword="null"/> when it is not.</summary>
+    public string? PausedReason { get; init; }
+
+    /// <summary>Gets the latest resource snapshot.</summary>
+    public required ResourceSnapshot Resources { get; init; }
+}

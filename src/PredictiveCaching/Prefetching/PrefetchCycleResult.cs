@@ -1,0 +1,44 @@
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>What one prefetch cycle (or warming batch) did with its candidates.</summary>
+public sealed record PrefetchCycleResult
+{
+    /// <summary>Gets the strategy in force during the cycle.</summary>
+    public required string Strategy { get; init; }
+
+    /// <summary>Gets why prefetching was paused, or <see langword="null"/> when it ran.</summary>
+    public string? PausedReason { get; init; }
+
+    /// <summary>Gets how many distinct keys were proposed.</summary>
+    public int Candidates { get; init; }
+
+    /// <summary>Gets how many candidates were scored by the predictor.</summary>
+    public int Scored { get; init; }
+
+    /// <summary>Gets how many prefetches started.</summary>
+    public int Started { get; init; }
+
+    /// <summary>Gets how many candidates still had a copy that would serve the predicted read.</summary>
+    public int SkippedPresent { get; init; }
+
+    /// <summary>Gets how many candidates were scheduled for later because their read was not yet near.</summary>
+    public int Deferred { get; init; }
+
+    /// <summary>Gets how many candidates scored below the strategy's threshold.</summary>
+    public int SkippedBelowThreshold { get; init; }
+
+    /// <summary>Gets how many candidates had no source that could load them.</summary>
+    public int SkippedNoSource { get; init; }
+
+    /// <summary>Gets how many candidates did not fit the byte budget of the window.</summary>
+    public int SkippedBudget { get; init; }
+
+    /// <summary>Gets how many candidates were already being prefetched.</summary>
+    public int SkippedInFlight { get; init; }
+
+    /// <summary>Gets how many candidates found every prefetch slot taken.</summary>
+    public int SkippedSaturated { get; init; }
+
+    /// <summary>Gets how many candidates were backing off after their source failed.</summary>
+    public int SkippedBackingOff { get; init; }
+}

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PredictiveCaching.Caching;
+using PredictiveCaching.Diagnostics;
+using PredictiveCaching.Tracking;
+
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>
+/// Runs loads from prefetch sources and writes their values into the application's cache: single-flight per key,
+/// at most <see cref="PrefetchOptions.MaxConcurrency"/> at once, each limited to <see cref="PrefetchOptions.Timeout"/>,
+/// all cancelled on shutdown. A failing or hanging source is counted and backed off per key and never reaches the
+/// application; a value is never written over one the application wrote or removed after the prefetch began.
+/// </summary>
+internal sealed class PrefetchExecutor : IAsyncDisposable
+{
+    private const int MaxBackoffEntries = 10_000;
+
+    private readonly IServiceProvider _services;
+    private readonly AccessTracker _tracker;
+    private readonly TimeProvider _time;
+    private readonly PrefetchOptions _options;
+    private readonly PrefetchBudget _budget;
+    private readonly PrefetchStatistics _statistics;
+    private readonly PrefetchOutcomeWatch _outcomes;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Task?> _inflight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long UntilTicks, int Failures)> _backoff = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _shutdown = new();
+    private IDistributedCache? _cache;
+    private int _running;
+
+    public PrefetchExecutor(
+        IServiceProvider services,
+        AccessTracker tracker,
+        TimeProvider time,
+        IOptions<PredictiveLoadingOptions> options,
+        PrefetchBudget budget,
+        PrefetchStatistics statistics,
+        PrefetchOutcomeWatch outcomes,
+        ILogger<PrefetchExecutor> logger)
+    {
+        _services = services;
+        _tracker = tracker;
+        _time = time;
+        _options = options.Value.Prefetch;
+        _budget = budget;
+        _statistics = statistics;
+        _outcomes = outcomes;
+        _logger = logger;
+    }
+
+    public int Running => Volatile.Read(ref _running);
+
+    public bool HasCapacity => Volatile.Read(ref _running) < _options.MaxConcurrency;
+
+    public bool IsInFlight(string key) => _inflight.ContainsKey(key);
+
+    /// <summary>Starts loading <paramref name="key"/> in the background when the key is not in flight, backed off or over capacity.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="source">The source to load it from.</param>
+    /// <param name="reservedBytes">Budget reserved for it; committed or released when the load ends, not by the caller, once started.</param>
+    /// <param name="window">The lookahead window: an unread copy counts as wasted once it has passed.</param>
+    /// <returns>Whether it started.</returns>
+    public PrefetchStartResult TryStart(string key, IPrefetchSource source, long reservedBytes, TimeSpan window)
+    {
+        if (_shutdown.IsCancellationRequested)
+        {
+            return PrefetchStartResult.ShuttingDown;
+        }
+
+        long now = _time.GetUtcNow().UtcTicks;
+        if (_backoff.TryGetValue(key, out (long UntilTicks, int Failures) backoff) && backoff.UntilTicks > now)
+        {
+            return PrefetchStartResult.BackingOff;
+        }
+
+        if (Interlocked.Increment(ref _running) > _options.MaxConcurrency)
+        {
+            Interlocked.Decrement(ref _running);
+            return PrefetchStartResult.Saturated;
+        }
+
+        if (!_inflight.TryAdd(key, null))
+        {
+            Interlocked.Decrement(ref _running);
+            return PrefetchStartResult.AlreadyInFlight;
+        }
+
+        KeyAccessStatistics entry = _tracker.GetOrAddEntry(key);
+        int version = entry.WriteVersion;
+        Task run = RunAsync(key, entry, version, source, reservedBytes, window);
+
+        // The run removes its key when it ends; only publish the task if that has not happened yet.
+        _inflight.TryUpdate(key, run, null);
+        return PrefetchStartResult.Started;
+    }
+
+    /// <summary>Waits until no prefetch is running. For shutdown and tests.</summary>
+    public async Task WhenIdleAsync()
+    {
+        while (!_inflight.IsEmpty)
+        {
+            foreach (KeyValuePair<string, Task?> pair in _inflight)
+            {
+                if (pair.Value is { } task)
+                {
+                    await task.ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Yield();
+                }
+            }
+        }
+    }
+
+    /// <summary>Cancels every prefetch in flight and waits for them to end.</summary>
+    public async Task StopAsync()
+    {
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        await WhenIdleAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _shutdown.Dispose();
+    }
+
+    private async Task RunAsync(string key, KeyAccessStatistics entry, int version, IPrefetchSource source, long reservedBytes, TimeSpan window)
+    {
+        // Never run a source on the caller's (the cycle's) thread.
+        await Task.Yield();
+        bool committed = false;
+        try
+        {
+            _statistics.OnStarted();
+            PrefetchedValue? value = await LoadAsync(key, source).ConfigureAwait(false);
+            if (value is null)
+            {
+                return;
+            }
+
+            TaskCompletionSource? write = _tracker.TryGet(key, out KeyAccessStatistics? current) && ReferenceEquals(current, entry)
+                ? entry.TryBeginPrefetchWrite(version)
+                : null;
+            if (write is null)
+            {
+                _statistics.OnSuperseded();
+                return;
+            }
+
+            try
+            {
+                DistributedCacheEntryOptions entryOptions = value.Options ?? OptionsFor(entry);
+                await Cache().SetAsync(key, value.Value, entryOptions, _shutdown.Token).ConfigureAwait(false);
+                long now = _time.GetUtcNow().UtcTicks;
+                entry.RecordWrite(value.Value.LongLength, entryOptions, now, prefetched: true);
+                long deadline = Math.Min(entry.ExpectedExpiryTicks, now + window.Ticks);
+                _outcomes.Watch(entry, entry.PrefetchStamp, deadline);
+                _budget.Commit(reservedBytes, value.Value.LongLength, now);
+                committed = true;
+                _statistics.OnCompleted(value.Value.LongLength);
+            }
+            catch (Exception exception) when (!_shutdown.IsCancellationRequested)
+            {
+                _statistics.OnFailed();
+                Log.PrefetchWriteFailed(_logger, key, exception);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down.
+            }
+            finally
+            {
+                entry.EndPrefetchWrite(write);
+            }
+        }
+        finally
+        {
+            if (!committed)
+            {
+                _budget.Release(reservedBytes);
+            }
+
+            _inflight.TryRemove(key, out _);
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private async Task<PrefetchedValue?> LoadAsync(string key, IPrefetchSource source)
+    {
+        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, timeout.Token);
+        try
+        {
+            // WaitAsync abandons a source that ignores its token, so a hanging origin cannot hold a slot forever.
+            PrefetchedValue? value = await source.LoadAsync(key, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            if (value is null)
+            {
+                _statistics.OnEmpty();
+            }
+            else
+            {
+                _backoff.TryRemove(key, out _);
+            }
+
+            return value;
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            _statistics.OnTimedOut();
+            double backoff = BackOff(key).TotalSeconds;
+            Log.PrefetchTimedOut(_logger, key, backoff);
+            return null;
+        }
+        catch (Exception exception)
+        {
+            _statistics.OnFailed();
+            double backoff = BackOff(key).TotalSeconds;
+            Log.PrefetchSourceFailed(_logger, key, backoff, exception);
+            return null;
+        }
+    }
+
+    private TimeSpan BackOff(string key)
+    {
+        long now = _time.GetUtcNow().UtcTicks;
+        if (_backoff.Count >= MaxBackoffEntries)
+        {
+            foreach (KeyValuePair<string, (long UntilTicks, int Failures)> stale in _backoff)
+            {
+                if (stale.Value.UntilTicks <= now)
+                {
+                    _backoff.TryRemove(stale);
+                }
+            }
+        }
+
+        int failures = _backoff.TryGetValue(key, out (long UntilTicks, int Failures) previous) ? previous.Failures + 1 : 1;
+        TimeSpan delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, failures - 1), _options.MaxBackoff.TotalSeconds));
+        _backoff[key] = (now + delay.Ticks, failures);
+        return delay;
+    }
+
+    private DistributedCacheEntryOptions OptionsFor(KeyAccessStatistics entry)
+    {
+        long ttl = entry.LastTimeToLiveTicks;
+        return new DistributedCacheEntryOptions
+        {
+            AbsoluteExpirationRelativeToNow = ttl > 0 ? TimeSpan.FromTicks(ttl) : _options.DefaultTimeToLive,
+        };
+    }
+
+    private IDistributedCache Cache()
+    {
+        if (_cache is null)
+        {
+            // Prefetches write below the decorator, so they are not recorded as the application's writes.
+            IDistributedCache resolved = _services.GetRequiredService<IDistributedCache>();
+            _cache = resolved is PredictiveDistributedCache predictive ? predictive.InnerCache : resolved;
+        }
+
+        return _cache;
+    }
+}

@@ -1,0 +1,11 @@
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>Whether a prefetch could start, and if not, why.</summary>
+internal enum PrefetchStartResult
+{
+    Started,
+    AlreadyInFlight,
+    Saturated,
+    BackingOff,
+    ShuttingDown,
+}
