@@ -4,15 +4,20 @@ using Microsoft.Extensions.Caching.Distributed;
 namespace PredictiveCaching.Tests.Caching;
 
 /// <summary>
-/// A dictionary-backed cache that can complete its async members asynchronously and fail on demand, so the
-/// decorator's slow paths (awaiting the inner task) can be exercised without timing.
+/// A dictionary-backed cache that can hold its async members until released and fail on demand, so the decorator's
+/// slow paths (awaiting the inner task) are exercised deterministically, without timing.
 /// </summary>
 public class FakeDistributedCache : IDistributedCache, IDisposable
 {
     private readonly ConcurrentDictionary<string, byte[]> _values = new(StringComparer.Ordinal);
+    private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>When set, async members yield before doing their work, so the returned task is not yet complete.</summary>
-    public bool CompleteAsynchronously { get; set; }
+    /// <summary>When set, async members wait for <see cref="ReleaseHeldCalls"/>, so the returned task is not yet complete.</summary>
+    public bool HoldAsyncCalls { get; set; }
+
+    /// <summary>Lets every held async call go on; later calls are held again.</summary>
+    public void ReleaseHeldCalls() =>
+        Interlocked.Exchange(ref _gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
 
     /// <summary>When set, every member throws (sync) or faults (async) with this exception.</summary>
     public Exception? Failure { get; set; }
@@ -81,9 +86,9 @@ public class FakeDistributedCache : IDistributedCache, IDisposable
     protected async ValueTask BeginAsync(string key, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (CompleteAsynchronously)
+        if (HoldAsyncCalls)
         {
-            await Task.Yield();
+            await Volatile.Read(ref _gate).Task.ConfigureAwait(false);
         }
 
         token.ThrowIfCancellationRequested();

@@ -95,10 +95,12 @@ public sealed class PredictiveDistributedCacheTests
     {
         var (sut, inner) = CreateSut();
         inner.Set("k", Value, NoExpiry);
-        inner.CompleteAsynchronously = true;
+        inner.HoldAsyncCalls = true;
 
         Task<byte[]?> pending = sut.GetAsync("k");
-        byte[]? value = await pending;
+        Assert.False(pending.IsCompleted);
+        Assert.False(_tracker.TryGet("k", out _));
+        byte[]? value = await Release(inner, pending);
 
         Assert.Same(Value, value);
         Assert.Equal(1, Tracked("k").HitCount);
@@ -108,13 +110,13 @@ public sealed class PredictiveDistributedCacheTests
     public async Task AsyncMembers_InnerCompletesLater_RecordEachOperation()
     {
         var (sut, inner) = CreateSut();
-        inner.CompleteAsynchronously = true;
+        inner.HoldAsyncCalls = true;
 
-        await sut.SetAsync("k", Value, new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(30) });
+        await Release(inner, sut.SetAsync("k", Value, new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromSeconds(30) }));
         _time.Advance(TimeSpan.FromSeconds(10));
-        await sut.RefreshAsync("k");
+        await Release(inner, sut.RefreshAsync("k"));
         Assert.Equal(Start.AddSeconds(40).UtcTicks, Tracked("k").ExpectedExpiryTicks);
-        await sut.RemoveAsync("k");
+        await Release(inner, sut.RemoveAsync("k"));
 
         Assert.False(Tracked("k").IsPresent);
         Assert.Equal(2, Tracked("k").WriteVersion);
@@ -125,11 +127,11 @@ public sealed class PredictiveDistributedCacheTests
     {
         var (sut, inner) = CreateSut();
         var failure = new TimeoutException("redis down");
-        inner.CompleteAsynchronously = true;
+        inner.HoldAsyncCalls = true;
         inner.Failure = failure;
 
-        TimeoutException thrown = await Assert.ThrowsAsync<TimeoutException>(() => sut.GetAsync("k"));
-        await Assert.ThrowsAsync<TimeoutException>(() => sut.SetAsync("k", Value, NoExpiry));
+        TimeoutException thrown = await Assert.ThrowsAsync<TimeoutException>(() => Release(inner, sut.GetAsync("k")));
+        await Assert.ThrowsAsync<TimeoutException>(() => Release(inner, sut.SetAsync("k", Value, NoExpiry)));
 
         Assert.Same(failure, thrown);
         Assert.False(_tracker.TryGet("k", out _));
@@ -151,12 +153,14 @@ public sealed class PredictiveDistributedCacheTests
     public async Task GetAsync_CancelledWhileInnerPending_TaskCancelledLikeInner()
     {
         var (sut, inner) = CreateSut();
-        inner.CompleteAsynchronously = true;
+        inner.HoldAsyncCalls = true;
         using var cts = new CancellationTokenSource();
-        await cts.CancelAsync();
 
         Task<byte[]?> rawTask = inner.GetAsync("k", cts.Token);
         Task<byte[]?> decoratedTask = sut.GetAsync("k", cts.Token);
+        Assert.False(decoratedTask.IsCompleted);
+        await cts.CancelAsync();
+        inner.ReleaseHeldCalls();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rawTask);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => decoratedTask);
 
@@ -224,14 +228,14 @@ public sealed class PredictiveDistributedCacheTests
     [InlineData(true)]
     public async Task BufferSetAsyncAndTryGetAsync_DelegateAndRecord(bool innerCompletesLater)
     {
-        var inner = new FakeBufferDistributedCache { CompleteAsynchronously = innerCompletesLater };
+        var inner = new FakeBufferDistributedCache { HoldAsyncCalls = innerCompletesLater };
         var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time), ownsInner: false);
         var buffer = new ArrayBufferWriter<byte>();
 
-        await sut.SetAsync("k", new ReadOnlySequence<byte>(Value), NoExpiry);
+        await Release(inner, sut.SetAsync("k", new ReadOnlySequence<byte>(Value), NoExpiry).AsTask());
         Assert.Equal(Value.Length, Tracked("k").LastSize);
-        Assert.True(await sut.TryGetAsync("k", buffer));
-        Assert.False(await sut.TryGetAsync("missing", buffer));
+        Assert.True(await Release(inner, sut.TryGetAsync("k", buffer).AsTask()));
+        Assert.False(await Release(inner, sut.TryGetAsync("missing", buffer).AsTask()));
 
         Assert.Equal(Value, buffer.WrittenSpan.ToArray());
         Assert.Equal(3, inner.BufferCalls);
@@ -258,6 +262,24 @@ public sealed class PredictiveDistributedCacheTests
     {
         var inner = new FakeDistributedCache();
         return (new PredictiveDistributedCache(inner, new AccessRecorder(_tracker, _time), ownsInner: false), inner);
+    }
+
+    /// <summary>Checks the call is still pending when the inner cache holds it, then lets it finish.</summary>
+    private static Task Release(FakeDistributedCache inner, Task pending)
+    {
+        if (inner.HoldAsyncCalls)
+        {
+            Assert.False(pending.IsCompleted, "The inner call was expected to be pending.");
+            inner.ReleaseHeldCalls();
+        }
+
+        return pending;
+    }
+
+    private static async Task<T> Release<T>(FakeDistributedCache inner, Task<T> pending)
+    {
+        await Release(inner, (Task)pending);
+        return await pending;
     }
 
     private KeyAccessStatistics Tracked(string key)
