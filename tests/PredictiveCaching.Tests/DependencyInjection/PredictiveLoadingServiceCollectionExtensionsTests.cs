@@ -1,0 +1,273 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PredictiveCaching.Caching;
+using PredictiveCaching.Tests.Caching;
+using PredictiveCaching.Tracking;
+
+namespace PredictiveCaching.Tests.DependencyInjection;
+
+public sealed class PredictiveLoadingServiceCollectionExtensionsTests
+{
+    private const string BadThresholdMessage = "PredictiveLoading:Strategies:Balanced:ConfidenceThreshold must be in (0, 1]; was 1.5";
+
+    [Fact]
+    public void AddPredictiveLoading_AfterMemoryCache_DecoratesMemoryCache()
+    {
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        IDistributedCache cache = provider.GetRequiredService<IDistributedCache>();
+
+        PredictiveDistributedCache decorator = Assert.IsAssignableFrom<PredictiveDistributedCache>(cache);
+        Assert.IsType<MemoryDistributedCache>(decorator.InnerCache);
+        Assert.Same(cache, provider.GetRequiredService<IDistributedCache>());
+    }
+
+    [Fact]
+    public void AddPredictiveLoading_Resolved_RecordsIntoTheRegisteredTracker()
+    {
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading();
+        using ServiceProvider provider = services.BuildServiceProvider();
+        IDistributedCache cache = provider.GetRequiredService<IDistributedCache>();
+
+        cache.Set("k", [1, 2], new DistributedCacheEntryOptions());
+        cache.Get("k");
+
+        Assert.True(provider.GetRequiredService<AccessTracker>().TryGet("k", out KeyAccessStatistics? k));
+        Assert.Equal(1, k.HitCount);
+    }
+
+    [Fact]
+    public void AddPredictiveLoading_TypeRegistration_DecoratesAndDisposesInnerWithProvider()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IDistributedCache, FakeDistributedCache>();
+        services.AddPredictiveLoading();
+        ServiceProvider provider = services.BuildServiceProvider();
+
+        FakeDistributedCache inner = InnerOf<FakeDistributedCache>(provider);
+        provider.Dispose();
+
+        Assert.True(inner.IsDisposed);
+    }
+
+    [Fact]
+    public void AddPredictiveLoading_FactoryRegistration_DecoratesAndDisposesInnerWithProvider()
+    {
+        var services = new ServiceCollection();
+        int created = 0;
+        services.AddSingleton<IDistributedCache>(_ =>
+        {
+            created++;
+            return new FakeDistributedCache();
+        });
+        services.AddPredictiveLoading();
+        ServiceProvider provider = services.BuildServiceProvider();
+
+        FakeDistributedCache inner = InnerOf<FakeDistributedCache>(provider);
+        provider.GetRequiredService<IDistributedCache>();
+        provider.Dispose();
+
+        Assert.Equal(1, created);
+        Assert.True(inner.IsDisposed);
+    }
+
+    [Fact]
+    public void AddPredictiveLoading_InstanceRegistration_DecoratesAndLeavesInstanceUndisposed()
+    {
+        var instance = new FakeDistributedCache();
+        var services = new ServiceCollection();
+        services.AddSingleton<IDistributedCache>(instance);
+        services.AddPredictiveLoading();
+        ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.Same(instance, InnerOf<FakeDistributedCache>(provider));
+        provider.Dispose();
+
+        Assert.False(instance.IsDisposed);
+    }
+
+    [Theory]
+    [InlineData(typeof(FakeBufferDistributedCache), true)]
+    [InlineData(typeof(FakeDistributedCache), false)]
+    [InlineData(typeof(MemoryDistributedCache), false)]
+    public void AddPredictiveLoading_Resolved_IsBufferCacheExactlyWhenInnerIs(Type innerType, bool innerIsBuffer)
+    {
+        Assert.Equal(innerIsBuffer, typeof(IBufferDistributedCache).IsAssignableFrom(innerType));
+        var services = new ServiceCollection();
+        services.AddOptions();
+        services.AddSingleton(typeof(IDistributedCache), innerType);
+        services.AddPredictiveLoading();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        IDistributedCache cache = provider.GetRequiredService<IDistributedCache>();
+
+        Assert.IsType(innerType, Assert.IsAssignableFrom<PredictiveDistributedCache>(cache).InnerCache);
+        Assert.Equal(innerIsBuffer, cache is IBufferDistributedCache);
+    }
+
+    [Fact]
+    public void AddPredictiveLoading_CalledTwice_WrapsOnceAndAppliesBothConfigurations()
+    {
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading(o => o.Tracking.MaxTrackedKeys = 1_000);
+        services.AddPredictiveLoading(o => o.Tracking.MaxSuccessors = 2);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        PredictiveDistributedCache decorator = Assert.IsAssignableFrom<PredictiveDistributedCache>(provider.GetRequiredService<IDistributedCache>());
+
+        Assert.IsNotAssignableFrom<PredictiveDistributedCache>(decorator.InnerCache);
+        Assert.Single(services, d => d.ServiceType == typeof(IDistributedCache));
+        PredictiveLoadingOptions options = provider.GetRequiredService<IOptions<PredictiveLoadingOptions>>().Value;
+        Assert.Equal(1_000, options.Tracking.MaxTrackedKeys);
+        Assert.Equal(2, options.Tracking.MaxSuccessors);
+    }
+
+    [Fact]
+    public void AddPredictiveLoading_NoCacheRegistered_ResolvingExplainsWhatToRegister()
+    {
+        var services = new ServiceCollection();
+        services.AddPredictiveLoading();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IDistributedCache>());
+
+        Assert.Contains("AddDistributedMemoryCache", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AddStackExchangeRedisCache", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_CacheRegisteredBefore_Starts()
+    {
+        using IHost host = BuildHost(services =>
+        {
+            services.AddDistributedMemoryCache();
+            services.AddPredictiveLoading();
+        });
+
+        await host.StartAsync();
+
+        Assert.IsAssignableFrom<PredictiveDistributedCache>(host.Services.GetRequiredService<IDistributedCache>());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task StartAsync_CacheRegisteredAfter_FailsNamingTheProblem()
+    {
+        // Microsoft.Extensions.DependencyInjection has no hook that runs before the provider is built
+        // (dotnet/runtime#84847), so AddPredictiveLoading can only decorate a registration that already exists;
+        // a later Add wins the resolution and the host reports it at start instead of silently not predicting.
+        using IHost host = BuildHost(services =>
+        {
+            services.AddPredictiveLoading();
+            services.AddSingleton<IDistributedCache, FakeDistributedCache>();
+        });
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains(typeof(FakeDistributedCache).FullName!, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("registered after AddPredictiveLoading()", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ConfidenceThresholdAboveOne_FailsWithPathAndValue()
+    {
+        using IHost host = BuildHost(services =>
+        {
+            services.AddDistributedMemoryCache();
+            services.AddPredictiveLoading(o => o.Strategies.Balanced.ConfidenceThreshold = 1.5);
+        });
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(BadThresholdMessage, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_BadValueFromConfiguration_FailsWithPathAndValue()
+    {
+        IConfiguration configuration = Configuration(("PredictiveLoading:Tracking:MaxTrackedKeys", "3"));
+        using IHost host = BuildHost(services =>
+        {
+            services.AddDistributedMemoryCache();
+            services.AddPredictiveLoading(configuration);
+        });
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("PredictiveLoading:Tracking:MaxTrackedKeys must be in [16, 100000000]; was 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_SeveralBadValues_ReportsEach()
+    {
+        using IHost host = BuildHost(services =>
+        {
+            services.AddDistributedMemoryCache();
+            services.AddPredictiveLoading(o =>
+            {
+                o.Strategies.Balanced.ConfidenceThreshold = 1.5;
+                o.Tracking.SuccessorGap = TimeSpan.Zero;
+            });
+        });
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(BadThresholdMessage, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PredictiveLoading:Tracking:SuccessorGap must be in [00:00:00.0010000, 00:10:00]; was 00:00:00", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AddPredictiveLoading_Configuration_BindsFromRootOrSection(bool passSection)
+    {
+        IConfiguration root = Configuration(
+            ("PredictiveLoading:Tracking:MaxTrackedKeys", "5000"),
+            ("PredictiveLoading:Tracking:SuccessorGap", "00:00:02"),
+            ("PredictiveLoading:Strategies:Initial", "Conservative"),
+            ("PredictiveLoading:Strategies:Balanced:ConfidenceThreshold", "0.75"),
+            ("Unrelated:MaxTrackedKeys", "7"));
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading(passSection ? root.GetSection(PredictiveLoadingOptions.SectionName) : root);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        PredictiveLoadingOptions options = provider.GetRequiredService<IOptions<PredictiveLoadingOptions>>().Value;
+
+        Assert.Equal(5_000, options.Tracking.MaxTrackedKeys);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Tracking.SuccessorGap);
+        Assert.Equal(Strategies.PrefetchStrategyKind.Conservative, options.Strategies.Initial);
+        Assert.Equal(0.75, options.Strategies.Balanced.ConfidenceThreshold);
+        Assert.Equal(0.9, options.Strategies.Conservative.ConfidenceThreshold);
+        Assert.Equal(5_000, provider.GetRequiredService<AccessTracker>().Capacity);
+    }
+
+    private static T InnerOf<T>(IServiceProvider provider)
+        where T : IDistributedCache
+    {
+        PredictiveDistributedCache decorator = Assert.IsAssignableFrom<PredictiveDistributedCache>(provider.GetRequiredService<IDistributedCache>());
+        return Assert.IsType<T>(decorator.InnerCache);
+    }
+
+    private static IHost BuildHost(Action<IServiceCollection> configure)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        configure(builder.Services);
+        return builder.Build();
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build();
+}
