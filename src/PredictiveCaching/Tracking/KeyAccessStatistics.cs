@@ -98,6 +98,9 @@ public sealed class KeyAccessStatistics
 
     internal bool IsEvicted => _evicted;
 
+    /// <summary>Gets the time of the last hit, write or refresh, in UTC ticks; 0 before any.</summary>
+    internal long LastAccessTicks => Volatile.Read(ref _lastAccessTicks);
+
     /// <summary>
     /// Gets when the current copy is expected to expire, in UTC ticks, from the entry options of the last write
     /// (absolute, relative to now, or sliding from the last access); <see cref="long.MaxValue"/> when it never expires.
@@ -158,6 +161,33 @@ public sealed class KeyAccessStatistics
         }
 
         return written;
+    }
+
+    /// <summary>Copies every statistic under one lock, for callers that read several of them (feature extraction).</summary>
+    /// <returns>A consistent copy.</returns>
+    internal KeyStatisticsSnapshot Snapshot()
+    {
+        lock (this)
+        {
+            long intervals = _readCount - 1;
+            return new KeyStatisticsSnapshot
+            {
+                ReadCount = _readCount,
+                HitCount = _hitCount,
+                FirstReadTicks = _firstReadTicks,
+                LastReadTicks = _lastReadTicks,
+                LastAccessTicks = _lastAccessTicks,
+                MeanIntervalSeconds = _meanIntervalSeconds,
+                IntervalVariance = intervals > 1 ? _intervalM2 / (intervals - 1) : 0d,
+                LastSize = _lastSize,
+                ExpectedExpiryTicks = ExpiryUnsafe(),
+                IsPresent = _present,
+                LastReadWasHit = _lastReadWasHit,
+                IsPrefetchedCopy = _prefetchedCopy,
+                PrefetchedCopyRead = _readSincePrefetch,
+                WriteVersion = _writeVersion,
+            };
+        }
     }
 
     internal ReadOutcome RecordRead(bool hit, long size, long nowTicks)
