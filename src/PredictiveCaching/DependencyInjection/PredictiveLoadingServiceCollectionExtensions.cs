@@ -65,6 +65,8 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AccessTracker>();
         services.TryAddSingleton(sp => new AccessRecorder(sp.GetRequiredService<AccessTracker>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddResourceMonitoring();
+        services.AddFeatureExtraction();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DecorationCheck>());
         DistributedCacheDecoration.Apply(services);
         return builder;
