@@ -40,6 +40,7 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
         failures.UnitOpenBelow(resources + ":CpuThreshold", options.Resources.CpuThreshold);
         failures.UnitOpenBelow(resources + ":IoThreshold", options.Resources.IoThreshold);
         failures.UnitOpenBelow(resources + ":NetworkThreshold", options.Resources.NetworkThreshold);
+        failures.Between(resources + ":AssumedNetworkBytesPerSecond", options.Resources.AssumedNetworkBytesPerSecond, 1L, long.MaxValue);
 
         const string prefetch = Root + ":Prefetch";
         failures.Duration(prefetch + ":CycleInterval", options.Prefetch.CycleInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));

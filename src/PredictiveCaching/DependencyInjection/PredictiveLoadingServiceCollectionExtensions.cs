@@ -65,6 +65,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
         }
 
         services.AddSingleton<PredictiveLoadingMarker>();
+        services.AddLogging();
         services.AddOptions<PredictiveLoadingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PredictiveLoadingOptions>, PredictiveLoadingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -72,8 +73,9 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddSingleton<PrefetchAccuracy>();
         services.TryAddSingleton<RecentReads>(_ => new RecentReads());
         services.TryAddSingleton<AccessRecorder>();
+        services.AddResourceMonitoring();
+        services.AddFeatureExtraction();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DecorationCheck>());
-        services.TryAddSingleton<ResourceMonitor>();
         AddPredictionLoop(services);
         DistributedCacheDecoration.Apply(services);
         return builder;

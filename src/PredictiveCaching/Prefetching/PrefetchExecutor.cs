@@ -15,7 +15,7 @@ namespace PredictiveCaching.Prefetching;
 /// all cancelled on shutdown. A failing or hanging source is counted and backed off per key and never reaches the
 /// application; a value is never written over one the application wrote or removed after the prefetch began.
 /// </summary>
-internal sealed class PrefetchExecutor : IAsyncDisposable
+internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 {
     private const int MaxBackoffEntries = 10_000;
 
@@ -129,6 +129,12 @@ internal sealed class PrefetchExecutor : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _shutdown.Dispose();
+    }
+
+    /// <summary>Cancels prefetches in flight without waiting for them (a container disposed synchronously).</summary>
+    public void Dispose()
+    {
+        _shutdown.Cancel();
     }
 
     private async Task RunAsync(string key, KeyAccessStatistics entry, int version, IPrefetchSource source, long reservedBytes, TimeSpan window)

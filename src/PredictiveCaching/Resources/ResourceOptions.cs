@@ -22,4 +22,11 @@ public sealed class ResourceOptions
     /// <summary>Gets or sets the network utilisation above which the strategy moves towards conservative.</summary>
     /// <value>Default 0.5; in (0, 1].</value>
     public double NetworkThreshold { get; set; } = 0.5;
+
+    /// <summary>
+    /// Gets or sets the capacity, in bytes per second, assumed for a network interface whose link speed cannot be read
+    /// (most virtual interfaces, or where <c>/sys/class/net</c> is hidden).
+    /// </summary>
+    /// <value>Default 125 000 000 (1 Gb/s); at least 1.</value>
+    public long AssumedNetworkBytesPerSecond { get; set; } = 125_000_000;
 }

@@ -96,16 +96,33 @@ public sealed class AccessTracker
 
     internal KeyAccessStatistics GetOrAddEntry(string key) => GetOrAdd(key);
 
-    /// <returns><see langword="true"/> when an application write replaced a prefetched copy that was never read.</returns>
-    internal bool RecordWrite(string key, long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
+    /// <summary>Records a completed write; an application write also moves the key's write version.</summary>
+    internal KeyAccessStatistics RecordWrite(string key, long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
     {
         KeyAccessStatistics entry = GetOrAdd(key);
-        return entry.RecordWrite(size, options, nowTicks, prefetched);
+        if (!prefetched)
+        {
+            entry.BeginApplicationWrite();
+            entry.EndApplicationWrite();
+        }
+
+        entry.RecordWrite(size, options, nowTicks, prefetched);
+        return entry;
     }
 
+    /// <summary>Records a completed removal, moving the key's write version.</summary>
     /// <returns><see langword="true"/> when the removal dropped a prefetched copy that was never read.</returns>
-    internal bool RecordRemove(string key) =>
-        _entries.TryGetValue(key, out KeyAccessStatistics? entry) && entry.RecordRemove();
+    internal bool RecordRemove(string key)
+    {
+        if (!_entries.TryGetValue(key, out KeyAccessStatistics? entry))
+        {
+            return false;
+        }
+
+        entry.BeginApplicationWrite();
+        entry.EndApplicationWrite();
+        return entry.RecordRemove();
+    }
 
     internal void RecordRefresh(string key, long nowTicks)
     {

@@ -111,6 +111,9 @@ public sealed class KeyAccessStatistics
 
     internal bool IsEvicted => _evicted;
 
+    /// <summary>Gets the time of the last hit, write or refresh, in UTC ticks; 0 before any.</summary>
+    internal long LastAccessTicks => Volatile.Read(ref _lastAccessTicks);
+
     /// <summary>
     /// Gets when the current copy is expected to expire, in UTC ticks, from the entry options of the last write
     /// (absolute, relative to now, or sliding from the last access); <see cref="long.MaxValue"/> when it never expires.
@@ -173,6 +176,33 @@ public sealed class KeyAccessStatistics
         return written;
     }
 
+    /// <summary>Copies every statistic under one lock, for callers that read several of them (feature extraction).</summary>
+    /// <returns>A consistent copy.</returns>
+    internal KeyStatisticsSnapshot Snapshot()
+    {
+        lock (this)
+        {
+            long intervals = _readCount - 1;
+            return new KeyStatisticsSnapshot
+            {
+                ReadCount = _readCount,
+                HitCount = _hitCount,
+                FirstReadTicks = _firstReadTicks,
+                LastReadTicks = _lastReadTicks,
+                LastAccessTicks = _lastAccessTicks,
+                MeanIntervalSeconds = _meanIntervalSeconds,
+                IntervalVariance = intervals > 1 ? _intervalM2 / (intervals - 1) : 0d,
+                LastSize = _lastSize,
+                ExpectedExpiryTicks = ExpiryUnsafe(),
+                IsPresent = _present,
+                LastReadWasHit = _lastReadWasHit,
+                IsPrefetchedCopy = _prefetchedCopy,
+                PrefetchedCopyRead = _readSincePrefetch,
+                WriteVersion = _writeVersion,
+            };
+        }
+    }
+
     internal ReadOutcome RecordRead(bool hit, long size, long nowTicks)
     {
         lock (this)
@@ -229,13 +259,10 @@ public sealed class KeyAccessStatistics
         lock (this)
         {
             bool wastedPrefetch = !prefetched && _prefetchedCopy && !_readSincePrefetch;
+            // The application's write version moves in BeginApplicationWrite, before the inner write starts.
             if (prefetched)
             {
                 _prefetchStamp++;
-            }
-            else
-            {
-                _writeVersion++;
             }
 
             _present = true;
@@ -279,7 +306,6 @@ public sealed class KeyAccessStatistics
         lock (this)
         {
             bool wastedPrefetch = _prefetchedCopy && !_readSincePrefetch;
-            _writeVersion++;
             _present = false;
             _prefetchedCopy = false;
             _readSincePrefetch = false;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Caching;
+using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Tests.Caching;
@@ -159,7 +160,7 @@ public sealed class DistributedCacheParityTests
     {
         var time = new FakeTimeProvider(Start);
         var tracker = new AccessTracker(new TrackingOptions());
-        using var sut = new PredictiveDistributedCache(CreateMemoryCache(time), new AccessRecorder(tracker, time), ownsInner: true);
+        using var sut = new PredictiveDistributedCache(CreateMemoryCache(time), new AccessRecorder(tracker, time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads()), ownsInner: true);
 
         Assert.Null(sut.Get("a"));
         sut.Set("a", One, NoExpiry);
@@ -177,7 +178,7 @@ public sealed class DistributedCacheParityTests
         var time = new FakeTimeProvider(Start);
         IDistributedCache inner = CreateMemoryCache(time);
         using var decorator = decorate
-            ? new PredictiveDistributedCache(inner, new AccessRecorder(new AccessTracker(new TrackingOptions()), time), ownsInner: false)
+            ? new PredictiveDistributedCache(inner, new AccessRecorder(new AccessTracker(new TrackingOptions()), time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads()), ownsInner: false)
             : null;
         IDistributedCache cache = (IDistributedCache?)decorator ?? inner;
         using var cts = new CancellationTokenSource();

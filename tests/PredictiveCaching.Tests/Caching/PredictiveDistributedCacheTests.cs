@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Caching;
+using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Tests.Caching;
@@ -131,10 +132,14 @@ public sealed class PredictiveDistributedCacheTests
         inner.Failure = failure;
 
         TimeoutException thrown = await Assert.ThrowsAsync<TimeoutException>(() => Release(inner, sut.GetAsync("k")));
+        Assert.False(_tracker.TryGet("k", out _));
         await Assert.ThrowsAsync<TimeoutException>(() => Release(inner, sut.SetAsync("k", Value, NoExpiry)));
 
+        // The write fenced the key before reaching the inner cache; the failed write left no statistics.
         Assert.Same(failure, thrown);
-        Assert.False(_tracker.TryGet("k", out _));
+        Assert.True(_tracker.TryGet("k", out KeyAccessStatistics? k));
+        Assert.False(k.IsPresent);
+        Assert.Equal(-1, k.LastSize);
     }
 
     [Fact]
@@ -145,8 +150,15 @@ public sealed class PredictiveDistributedCacheTests
         inner.Failure = failure;
 
         Assert.Same(failure, Assert.Throws<InvalidOperationException>(() => sut.Get("k")));
-        Assert.Same(failure, Assert.Throws<InvalidOperationException>(() => sut.Set("k", Value, NoExpiry)));
         Assert.False(_tracker.TryGet("k", out _));
+        Assert.Same(failure, Assert.Throws<InvalidOperationException>(() => sut.Set("k", Value, NoExpiry)));
+
+        // A write fences the key against prefetches before it reaches the inner cache, so the key is known from then
+        // on; the failed write itself leaves no trace in its statistics.
+        Assert.True(_tracker.TryGet("k", out KeyAccessStatistics? k));
+        Assert.Equal(0, k.ReadCount);
+        Assert.False(k.IsPresent);
+        Assert.Equal(-1, k.LastSize);
     }
 
     [Fact]
@@ -196,7 +208,7 @@ public sealed class PredictiveDistributedCacheTests
     {
         var owned = new FakeDistributedCache();
         var borrowed = new FakeDistributedCache();
-        var recorder = new AccessRecorder(_tracker, _time);
+        var recorder = new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads());
 
         new PredictiveDistributedCache(owned, recorder, ownsInner: true).Dispose();
         new PredictiveDistributedCache(borrowed, recorder, ownsInner: false).Dispose();
@@ -210,7 +222,7 @@ public sealed class PredictiveDistributedCacheTests
     {
         var inner = new FakeBufferDistributedCache();
         inner.Set("k", Value, NoExpiry);
-        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time), ownsInner: false);
+        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads()), ownsInner: false);
         var buffer = new ArrayBufferWriter<byte>();
 
         Assert.True(sut.TryGet("k", buffer));
@@ -229,7 +241,7 @@ public sealed class PredictiveDistributedCacheTests
     public async Task BufferSetAsyncAndTryGetAsync_DelegateAndRecord(bool innerCompletesLater)
     {
         var inner = new FakeBufferDistributedCache { HoldAsyncCalls = innerCompletesLater };
-        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time), ownsInner: false);
+        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads()), ownsInner: false);
         var buffer = new ArrayBufferWriter<byte>();
 
         await Release(inner, sut.SetAsync("k", new ReadOnlySequence<byte>(Value), NoExpiry).AsTask());
@@ -248,7 +260,7 @@ public sealed class PredictiveDistributedCacheTests
     public void BufferSet_Sync_DelegatesAndRecordsSize()
     {
         var inner = new FakeBufferDistributedCache();
-        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time), ownsInner: false);
+        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads()), ownsInner: false);
 
         sut.Set("k", new ReadOnlySequence<byte>(Value), NoExpiry);
 
@@ -261,7 +273,7 @@ public sealed class PredictiveDistributedCacheTests
     private (PredictiveDistributedCache Sut, FakeDistributedCache Inner) CreateSut()
     {
         var inner = new FakeDistributedCache();
-        return (new PredictiveDistributedCache(inner, new AccessRecorder(_tracker, _time), ownsInner: false), inner);
+        return (new PredictiveDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads()), ownsInner: false), inner);
     }
 
     /// <summary>Checks the call is still pending when the inner cache holds it, then lets it finish.</summary>
