@@ -16,6 +16,11 @@ public interface IPredictiveLoader
     /// <returns>What the cycle did.</returns>
     Task<PrefetchCycleResult> RunCycleAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Waits until no prefetch is running (the ones started by earlier cycles have written or given up).</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when no prefetch is in flight.</returns>
+    Task WaitForPrefetchesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Returns what the loader is doing and how well it does it.</summary>
     /// <returns>The status.</returns>
     PredictiveLoaderStatus GetStatus();

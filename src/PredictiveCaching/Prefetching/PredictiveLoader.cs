@@ -22,6 +22,9 @@ internal sealed class PredictiveLoader(
 
     public Task<PrefetchCycleResult> RunCycleAsync(CancellationToken cancellationToken = default) => cycle.RunAsync(cancellationToken);
 
+    public Task WaitForPrefetchesAsync(CancellationToken cancellationToken = default) =>
+        executor.WhenIdleAsync().WaitAsync(cancellationToken);
+
     public PredictiveLoaderStatus GetStatus()
     {
         IPrefetchStrategy strategy = strategies.Current;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PredictiveCaching.Diagnostics;
+using PredictiveCaching.Features;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Strategies;
@@ -17,6 +18,8 @@ namespace PredictiveCaching.Prefetching;
 internal sealed class PrefetchCycle : IDisposable
 {
     private readonly AccessTracker _tracker;
+    private readonly FeatureVectorBuilder _features;
+    private readonly float[] _featureBuffer;
     private readonly CandidateGenerator _generator;
     private readonly ActivePredictor _predictor;
     private readonly StrategySelector _strategies;
@@ -40,6 +43,7 @@ internal sealed class PrefetchCycle : IDisposable
 
     public PrefetchCycle(
         AccessTracker tracker,
+        FeatureVectorBuilder features,
         CandidateGenerator generator,
         ActivePredictor predictor,
         StrategySelector strategies,
@@ -56,6 +60,8 @@ internal sealed class PrefetchCycle : IDisposable
         ILogger<PrefetchCycle> logger)
     {
         _tracker = tracker;
+        _features = features;
+        _featureBuffer = new float[features.Schema.Count];
         _generator = generator;
         _predictor = predictor;
         _strategies = strategies;
@@ -161,7 +167,7 @@ internal sealed class PrefetchCycle : IDisposable
         _tracker.TryGet(request.Key, out KeyAccessStatistics? entry);
         double priority = request.Priority is { } level ? _priorities.WeightOf(level) : _priorities.WeightOf(request.Key);
         var context = new PredictionContext(request.Key, entry, now, strategy.LookaheadWindow, resources, priority, request.IsSequential, 0d, request.SizeBytes ?? -1);
-        AccessPrediction prediction = Score(in context);
+        AccessPrediction prediction = ScoreWithOwnBuffer(in context);
         long size = request.SizeBytes ?? prediction.PredictedSizeBytes;
         double confidence = PredictionConfidence.Compute(prediction.Probability, _accuracy.ConfidenceAccuracy, resources, priority, request.IsSequential, size);
         return new KeyPrediction(request.Key, prediction.Probability, size, confidence, prediction.Probability >= strategy.ConfidenceThreshold, strategy.Name);
@@ -315,10 +321,30 @@ internal sealed class PrefetchCycle : IDisposable
         }
     }
 
+    // Callers hold _gate (or, for Predict, use a buffer of their own), so the shared feature buffer is not raced.
     private AccessPrediction Score(in PredictionContext context)
     {
         IAccessPredictor predictor = _predictor.Current;
-        return predictor.Predict(in context, ReadOnlySpan<float>.Empty);
+        if (!predictor.UsesFeatures)
+        {
+            return predictor.Predict(in context, ReadOnlySpan<float>.Empty);
+        }
+
+        _features.Fill(in context, _featureBuffer);
+        return predictor.Predict(in context, _featureBuffer);
+    }
+
+    private AccessPrediction ScoreWithOwnBuffer(in PredictionContext context)
+    {
+        IAccessPredictor predictor = _predictor.Current;
+        if (!predictor.UsesFeatures)
+        {
+            return predictor.Predict(in context, ReadOnlySpan<float>.Empty);
+        }
+
+        float[] buffer = new float[_features.Schema.Count];
+        _features.Fill(in context, buffer);
+        return predictor.Predict(in context, buffer);
     }
 
     private void RetryNextCycle(Candidate candidate, long now)
