@@ -200,8 +200,10 @@ public sealed class PredictionLoopTests
     [Fact]
     public async Task HangingSource_TimesOutWithoutBlockingReads()
     {
-        var armed = new ArmedSource(static async (_, _) =>
+        var called = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var armed = new ArmedSource(async (_, _) =>
         {
+            called.TrySetResult();
             await Task.Delay(Timeout.Infinite, CancellationToken.None); // ignores its token on purpose
             return null;
         });
@@ -215,7 +217,9 @@ public sealed class PredictionLoopTests
 
         // The application keeps reading while the load hangs.
         Assert.NotNull(await h.Cache.GetAsync("a"));
-        await WaitUntilAsync(() => h.Executor.Running == 1);
+
+        // The source runs once its time limit is armed; only then does advancing virtual time expire it.
+        await called.Task.WaitAsync(TimeSpan.FromSeconds(30));
         h.Time.Advance(TimeSpan.FromSeconds(6));
         await h.Executor.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
