@@ -10,13 +10,15 @@ namespace PredictiveCaching.Caching;
 /// </summary>
 internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider, PrefetchAccuracy accuracy, RecentReads recentReads)
 {
+    private readonly RecordingClock _clock = new(timeProvider);
+
     public AccessTracker Tracker { get; } = tracker;
 
     public void Read(string key, byte[]? value) => Read(key, value is not null, value is null ? -1 : value.LongLength);
 
     public void Read(string key, bool hit, long size)
     {
-        ReadOutcome outcome = Tracker.RecordRead(key, hit, size, timeProvider.GetUtcNow().UtcTicks, out KeyAccessStatistics entry);
+        ReadOutcome outcome = Tracker.RecordRead(key, hit, size, _clock.UtcNowTicks(), out KeyAccessStatistics entry);
         recentReads.Add(entry);
         switch (outcome)
         {
@@ -44,7 +46,7 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     public void EndWrite(KeyAccessStatistics entry, long size, DistributedCacheEntryOptions options)
     {
         entry.EndApplicationWrite();
-        if (entry.RecordWrite(size, options, timeProvider.GetUtcNow().UtcTicks, prefetched: false))
+        if (entry.RecordWrite(size, options, _clock.UtcNowTicks(), prefetched: false))
         {
             accuracy.RecordWasted();
         }
@@ -61,5 +63,5 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
 
     public static void AbortWrite(KeyAccessStatistics entry) => entry.EndApplicationWrite();
 
-    public void Refresh(string key) => Tracker.RecordRefresh(key, timeProvider.GetUtcNow().UtcTicks);
+    public void Refresh(string key) => Tracker.RecordRefresh(key, _clock.UtcNowTicks());
 }

@@ -24,14 +24,17 @@ internal sealed class RecentReads
 
     public void Add(KeyAccessStatistics entry)
     {
-        long index = Interlocked.Increment(ref _written) - 1;
+        // Not atomic on purpose: racing readers may share a slot and lose a hint, never corrupt anything, and the
+        // read path skips a locked instruction on a line every thread writes.
+        long index = Volatile.Read(ref _written);
         Volatile.Write(ref _slots[(int)(index & _mask)], entry);
+        Volatile.Write(ref _written, index + 1);
     }
 
     /// <summary>Copies the reads since the last drain (at most the ring's size) into <paramref name="destination"/>. Single consumer.</summary>
     public int Drain(List<KeyAccessStatistics> destination)
     {
-        long end = Interlocked.Read(ref _written);
+        long end = Volatile.Read(ref _written);
         long start = Math.Max(_drained, end - _slots.Length);
         for (long i = start; i < end; i++)
         {

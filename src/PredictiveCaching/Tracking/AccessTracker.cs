@@ -134,7 +134,10 @@ public sealed class AccessTracker
 
     private void LinkToPrevious(KeyAccessStatistics entry, long nowTicks)
     {
-        KeyAccessStatistics? previous = Interlocked.Exchange(ref _lastRead, entry);
+        // A plain read then write, not an atomic exchange: under concurrent reads a pair may be missed or mis-paired,
+        // which only adds noise that the Misra-Gries counts wear away, and the hot path avoids a locked instruction.
+        KeyAccessStatistics? previous = Volatile.Read(ref _lastRead);
+        Volatile.Write(ref _lastRead, entry);
         if (previous is null || ReferenceEquals(previous, entry) || previous.IsEvicted)
         {
             return;

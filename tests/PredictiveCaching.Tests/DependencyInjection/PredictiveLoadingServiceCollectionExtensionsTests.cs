@@ -246,7 +246,7 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
 
         Assert.Equal(5_000, options.Tracking.MaxTrackedKeys);
         Assert.Equal(TimeSpan.FromSeconds(2), options.Tracking.SuccessorGap);
-        Assert.Equal(Strategies.PrefetchStrategyKind.Conservative, options.Strategies.Initial);
+        Assert.Equal(global::PredictiveCaching.Strategies.PrefetchStrategyKind.Conservative, options.Strategies.Initial);
         Assert.Equal(0.75, options.Strategies.Balanced.ConfidenceThreshold);
         Assert.Equal(0.9, options.Strategies.Conservative.ConfidenceThreshold);
         Assert.Equal(5_000, provider.GetRequiredService<AccessTracker>().Capacity);

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Prefetching;
+using PredictiveCaching.Resources;
 
 namespace PredictiveCaching.Tests.Fakes;
 
@@ -60,6 +62,8 @@ internal sealed class LoopHarness : IAsyncDisposable
             o.Strategies.Adaptive = false;
             configure?.Invoke(o);
         });
+        // The machine's own probes would make results depend on how busy it is; tests add the probes they need.
+        services.RemoveAll<IResourceProbe>();
         if (defaultSource)
         {
             builder.AddSource(static _ => true, (key, _) => ValueTask.FromResult<PrefetchedValue?>(new PrefetchedValue(origin.Load(key))));
