@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PredictiveCaching;
 using PredictiveCaching.Caching;
 using PredictiveCaching.DependencyInjection;
+using PredictiveCaching.Diagnostics;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Resources;
@@ -66,6 +67,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
 
         services.AddSingleton<PredictiveLoadingMarker>();
         services.AddLogging();
+        services.AddMetrics();
         services.AddOptions<PredictiveLoadingOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PredictiveLoadingOptions>, PredictiveLoadingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -93,6 +95,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddSingleton<PrefetchExecutor>();
         services.TryAddSingleton<CandidateGenerator>();
         services.TryAddSingleton<PrefetchCycle>();
+        services.TryAddSingleton<PredictiveCachingMetrics>();
         services.TryAddSingleton<IPredictiveLoader, PredictiveLoader>();
         services.TryAddSingleton<WarmingService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PrefetchLoopService>());

@@ -1,3 +1,4 @@
+using PredictiveCaching.Diagnostics;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Strategies;
@@ -16,11 +17,19 @@ internal sealed class PredictiveLoader(
     PrefetchBudget budget,
     PrefetchExecutor executor,
     AccessTracker tracker,
+    PredictiveCachingMetrics metrics,
     TimeProvider time) : IPredictiveLoader
 {
     public KeyPrediction Predict(PredictionRequest request) => cycle.Predict(request);
 
-    public Task<PrefetchCycleResult> RunCycleAsync(CancellationToken cancellationToken = default) => cycle.RunAsync(cancellationToken);
+    public async Task<PrefetchCycleResult> RunCycleAsync(CancellationToken cancellationToken = default)
+    {
+        long started = time.GetTimestamp();
+        PrefetchCycleResult result = await cycle.RunAsync(cancellationToken).ConfigureAwait(false);
+        metrics.RecordCycle(time.GetElapsedTime(started));
+        statistics.OnDispatched(result);
+        return result;
+    }
 
     public Task WaitForPrefetchesAsync(CancellationToken cancellationToken = default) =>
         executor.WhenIdleAsync().WaitAsync(cancellationToken);

@@ -7,7 +7,7 @@ namespace PredictiveCaching.Prefetching;
 
 /// <summary>Runs a prefetch cycle every <see cref="PrefetchOptions.CycleInterval"/>; cancels prefetches in flight on shutdown.</summary>
 internal sealed class PrefetchLoopService(
-    PrefetchCycle cycle,
+    IPredictiveLoader loader,
     PrefetchExecutor executor,
     TimeProvider time,
     IOptions<PredictiveLoadingOptions> options,
@@ -33,7 +33,7 @@ internal sealed class PrefetchLoopService(
             {
                 try
                 {
-                    await cycle.RunAsync(stoppingToken).ConfigureAwait(false);
+                    await loader.RunCycleAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {

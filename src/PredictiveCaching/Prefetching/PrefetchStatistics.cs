@@ -11,6 +11,14 @@ internal sealed class PrefetchStatistics
     private long _empty;
     private long _bytes;
     private long _cycles;
+    private long _pausedCycles;
+    private long _skippedPresent;
+    private long _skippedBelowThreshold;
+    private long _skippedNoSource;
+    private long _skippedBudget;
+    private long _skippedInFlight;
+    private long _skippedSaturated;
+    private long _skippedBackingOff;
 
     public long Started => Interlocked.Read(ref _started);
 
@@ -47,4 +55,36 @@ internal sealed class PrefetchStatistics
     public void OnEmpty() => Interlocked.Increment(ref _empty);
 
     public void OnCycle() => Interlocked.Increment(ref _cycles);
+
+    public long PausedCycles => Interlocked.Read(ref _pausedCycles);
+
+    /// <summary>Adds what a cycle or warming batch skipped, by reason.</summary>
+    public void OnDispatched(PrefetchCycleResult result)
+    {
+        if (result.PausedReason is not null)
+        {
+            Interlocked.Increment(ref _pausedCycles);
+        }
+
+        Interlocked.Add(ref _skippedPresent, result.SkippedPresent);
+        Interlocked.Add(ref _skippedBelowThreshold, result.SkippedBelowThreshold);
+        Interlocked.Add(ref _skippedNoSource, result.SkippedNoSource);
+        Interlocked.Add(ref _skippedBudget, result.SkippedBudget);
+        Interlocked.Add(ref _skippedInFlight, result.SkippedInFlight);
+        Interlocked.Add(ref _skippedSaturated, result.SkippedSaturated);
+        Interlocked.Add(ref _skippedBackingOff, result.SkippedBackingOff);
+    }
+
+    /// <summary>Returns the skip counts with their reason tags, for metrics.</summary>
+    public (string Reason, long Count)[] SkippedByReason() =>
+    [
+        ("present", Interlocked.Read(ref _skippedPresent)),
+        ("below_threshold", Interlocked.Read(ref _skippedBelowThreshold)),
+        ("no_source", Interlocked.Read(ref _skippedNoSource)),
+        ("budget", Interlocked.Read(ref _skippedBudget)),
+        ("in_flight", Interlocked.Read(ref _skippedInFlight)),
+        ("saturated", Interlocked.Read(ref _skippedSaturated)),
+        ("backing_off", Interlocked.Read(ref _skippedBackingOff)),
+        ("superseded", Superseded),
+    ];
 }

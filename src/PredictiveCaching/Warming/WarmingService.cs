@@ -18,6 +18,7 @@ namespace PredictiveCaching.Warming;
 internal sealed class WarmingService(
     AccessTracker tracker,
     PrefetchCycle cycle,
+    PrefetchStatistics statistics,
     TimeProvider time,
     IOptions<PredictiveLoadingOptions> options,
     ILogger<WarmingService> logger) : BackgroundService
@@ -34,6 +35,7 @@ internal sealed class WarmingService(
         }
 
         PrefetchCycleResult result = await cycle.RunWarmingAsync(candidates, options.Value.Warming.BatchSize, cancellationToken).ConfigureAwait(false);
+        statistics.OnDispatched(result);
         Log.WarmingRound(logger, result.Candidates, result.Started);
         return result;
     }

@@ -1,0 +1,81 @@
+using System.Diagnostics.Metrics;
+using PredictiveCaching.Caching;
+using PredictiveCaching.Prefetching;
+using PredictiveCaching.Strategies;
+using PredictiveCaching.Tracking;
+
+namespace PredictiveCaching.Diagnostics;
+
+/// <summary>
+/// The core package's instruments on one <see cref="Meter"/> named <see cref="PredictiveCachingDiagnostics.MeterName"/>.
+/// Counts are observable (read from the running totals when collected), so the read path pays nothing for metrics
+/// beyond its striped hit/miss counters; durations are histograms recorded by the background loops.
+/// </summary>
+internal sealed class PredictiveCachingMetrics
+{
+    private readonly Histogram<double> _cycleDuration;
+    private readonly Histogram<double> _prefetchDuration;
+
+    public PredictiveCachingMetrics(
+        IMeterFactory meterFactory,
+        AccessRecorder recorder,
+        AccessTracker tracker,
+        PrefetchStatistics statistics,
+        PrefetchAccuracy accuracy,
+        PrefetchBudget budget,
+        StrategySelector strategies,
+        TimeProvider time)
+    {
+        Meter meter = meterFactory.Create(PredictiveCachingDiagnostics.MeterName);
+
+        meter.CreateObservableCounter("predictive_caching.cache.hits", () => recorder.Hits, "{read}", "Reads through the predictive cache that found a value.");
+        meter.CreateObservableCounter("predictive_caching.cache.misses", () => recorder.Misses, "{read}", "Reads through the predictive cache that found nothing.");
+        meter.CreateObservableUpDownCounter("predictive_caching.tracking.keys", () => tracker.Count, "{key}", "Keys whose reads are tracked.");
+        meter.CreateObservableCounter("predictive_caching.tracking.evictions", () => tracker.Evictions, "{key}", "Tracked keys evicted to keep the bound.");
+
+        meter.CreateObservableCounter("predictive_caching.prefetch.started", () => statistics.Started, "{prefetch}", "Prefetches started.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.completed", () => statistics.Completed, "{prefetch}", "Prefetches that wrote a value.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.used", () => accuracy.UsedCount, "{prefetch}", "Prefetched copies read before they expired or their window ended.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.wasted", () => accuracy.WastedCount, "{prefetch}", "Prefetched copies never read.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.failed", () => statistics.Failed, "{prefetch}", "Prefetches whose source or cache write failed.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.timed_out", () => statistics.TimedOut, "{prefetch}", "Prefetches abandoned after the time limit.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.skipped", () => SkippedMeasurements(statistics), "{prefetch}", "Candidates not prefetched, by reason.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.bytes", () => statistics.BytesPrefetched, "By", "Bytes written by prefetches.");
+        meter.CreateObservableGauge(
+            "predictive_caching.prefetch.budget.remaining",
+            () =>
+            {
+                IPrefetchStrategy strategy = strategies.Current;
+                return budget.Remaining(time.GetUtcNow().UtcTicks, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes);
+            },
+            "By",
+            "Bytes left in the current lookahead window's prefetch budget.");
+        meter.CreateObservableGauge("predictive_caching.prefetch.precision", () => Known(accuracy.Precision), "1", "Used / (used + wasted) over the accuracy window.");
+        meter.CreateObservableGauge("predictive_caching.prefetch.recall", () => Known(accuracy.Recall), "1", "Share of non-compulsory reads served by a prefetched copy.");
+        meter.CreateObservableGauge(
+            "predictive_caching.strategy.current",
+            () => new Measurement<int>(1, new KeyValuePair<string, object?>("strategy", strategies.Current.Name)),
+            "{strategy}",
+            "The strategy in force (value 1, tagged with its name).");
+        meter.CreateObservableCounter("predictive_caching.strategy.changes", () => strategies.Changes, "{change}", "Changes of strategy.");
+        meter.CreateObservableCounter("predictive_caching.cycle.paused", () => statistics.PausedCycles, "{cycle}", "Prefetch cycles that did not prefetch because of resources or a missing source.");
+
+        _cycleDuration = meter.CreateHistogram<double>("predictive_caching.cycle.duration", "s", "Time to propose, score and dispatch one prefetch cycle.");
+        _prefetchDuration = meter.CreateHistogram<double>("predictive_caching.prefetch.duration", "s", "Time from the start of a prefetch to its value being written.");
+    }
+
+    public void RecordCycle(TimeSpan elapsed) => _cycleDuration.Record(elapsed.TotalSeconds);
+
+    public void RecordPrefetch(TimeSpan elapsed) => _prefetchDuration.Record(elapsed.TotalSeconds);
+
+    private static IEnumerable<Measurement<double>> Known(double value) =>
+        double.IsNaN(value) ? [] : [new Measurement<double>(value)];
+
+    private static IEnumerable<Measurement<long>> SkippedMeasurements(PrefetchStatistics statistics)
+    {
+        foreach ((string reason, long count) in statistics.SkippedByReason())
+        {
+            yield return new Measurement<long>(count, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
+}
