@@ -96,6 +96,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddSingleton<CandidateGenerator>();
         services.TryAddSingleton<PrefetchCycle>();
         services.TryAddSingleton<PredictiveCachingMetrics>();
+        services.TryAddSingleton<PredictiveCachingTracing>();
         services.TryAddSingleton<IPredictiveLoader, PredictiveLoader>();
         services.TryAddSingleton<WarmingService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PrefetchLoopService>());

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PredictiveCaching.Diagnostics;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Resources;
@@ -18,16 +19,19 @@ internal sealed class PredictiveLoader(
     PrefetchExecutor executor,
     AccessTracker tracker,
     PredictiveCachingMetrics metrics,
+    PredictiveCachingTracing tracing,
     TimeProvider time) : IPredictiveLoader
 {
     public KeyPrediction Predict(PredictionRequest request) => cycle.Predict(request);
 
     public async Task<PrefetchCycleResult> RunCycleAsync(CancellationToken cancellationToken = default)
     {
+        using Activity? activity = tracing.Source.StartActivity("predictive_caching.cycle");
         long started = time.GetTimestamp();
         PrefetchCycleResult result = await cycle.RunAsync(cancellationToken).ConfigureAwait(false);
         metrics.RecordCycle(time.GetElapsedTime(started));
         statistics.OnDispatched(result);
+        PredictiveCachingTracing.Complete(activity, result);
         return result;
     }
 

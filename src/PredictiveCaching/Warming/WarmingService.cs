@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,12 +20,14 @@ internal sealed class WarmingService(
     AccessTracker tracker,
     PrefetchCycle cycle,
     PrefetchStatistics statistics,
+    PredictiveCachingTracing tracing,
     TimeProvider time,
     IOptions<PredictiveLoadingOptions> options,
     ILogger<WarmingService> logger) : BackgroundService
 {
     public async Task<PrefetchCycleResult> RunRoundAsync(CancellationToken cancellationToken)
     {
+        using Activity? activity = tracing.Source.StartActivity("predictive_caching.warming");
         var candidates = new List<Candidate>();
         foreach (KeyAccessStatistics entry in tracker.EnumerateEntries())
         {
@@ -36,6 +39,7 @@ internal sealed class WarmingService(
 
         PrefetchCycleResult result = await cycle.RunWarmingAsync(candidates, options.Value.Warming.BatchSize, cancellationToken).ConfigureAwait(false);
         statistics.OnDispatched(result);
+        PredictiveCachingTracing.Complete(activity, result);
         Log.WarmingRound(logger, result.Candidates, result.Started);
         return result;
     }
