@@ -167,7 +167,7 @@ internal sealed class PrefetchCycle : IDisposable
         _tracker.TryGet(request.Key, out KeyAccessStatistics? entry);
         double priority = request.Priority is { } level ? _priorities.WeightOf(level) : _priorities.WeightOf(request.Key);
         var context = new PredictionContext(request.Key, entry, now, strategy.LookaheadWindow, resources, priority, request.IsSequential, 0d, request.SizeBytes ?? -1);
-        AccessPrediction prediction = ScoreWithOwnBuffer(in context);
+        AccessPrediction prediction = Score(in context, featureBuffer: null);
         long size = request.SizeBytes ?? prediction.PredictedSizeBytes;
         double confidence = PredictionConfidence.Compute(prediction.Probability, _accuracy.ConfidenceAccuracy, resources, priority, request.IsSequential, size);
         return new KeyPrediction(request.Key, prediction.Probability, size, confidence, prediction.Probability >= strategy.ConfidenceThreshold, strategy.Name);
@@ -256,7 +256,7 @@ internal sealed class PrefetchCycle : IDisposable
 
             double priority = _priorities.WeightOf(candidate.Key);
             var context = new PredictionContext(candidate.Key, entry, now, strategy.LookaheadWindow, resources, priority, candidate.IsSequential, candidate.Prior, candidate.SizeHint);
-            AccessPrediction prediction = Score(in context);
+            AccessPrediction prediction = Score(in context, _featureBuffer);
             tally.Scored++;
             if (prediction.Probability < strategy.ConfidenceThreshold)
             {
@@ -321,8 +321,8 @@ internal sealed class PrefetchCycle : IDisposable
         }
     }
 
-    // Callers hold _gate (or, for Predict, use a buffer of their own), so the shared feature buffer is not raced.
-    private AccessPrediction Score(in PredictionContext context)
+    // The cycle passes its shared buffer (it holds _gate); Predict, which may run concurrently, passes none and gets its own.
+    private AccessPrediction Score(in PredictionContext context, float[]? featureBuffer)
     {
         IAccessPredictor predictor = _predictor.Current;
         if (!predictor.UsesFeatures)
@@ -330,21 +330,9 @@ internal sealed class PrefetchCycle : IDisposable
             return predictor.Predict(in context, ReadOnlySpan<float>.Empty);
         }
 
-        _features.Fill(in context, _featureBuffer);
-        return predictor.Predict(in context, _featureBuffer);
-    }
-
-    private AccessPrediction ScoreWithOwnBuffer(in PredictionContext context)
-    {
-        IAccessPredictor predictor = _predictor.Current;
-        if (!predictor.UsesFeatures)
-        {
-            return predictor.Predict(in context, ReadOnlySpan<float>.Empty);
-        }
-
-        float[] buffer = new float[_features.Schema.Count];
-        _features.Fill(in context, buffer);
-        return predictor.Predict(in context, buffer);
+        featureBuffer ??= new float[_features.Schema.Count];
+        _features.Fill(in context, featureBuffer);
+        return predictor.Predict(in context, featureBuffer);
     }
 
     private void RetryNextCycle(Candidate candidate, long now)
