@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for newcomers and CI.
 #   ./build.sh demo    replay a bundled real trace and print what prediction saved
-#   ./build.sh test    restore, build (warnings are errors), run every test project; ends with "tests: N passed, N failed"
+#   ./build.sh test    restore, build (warnings are errors), run every test project and the hot-path benchmark guard;
+#                      ends with "tests: N passed, N failed" (SKIP_BENCHMARK_GUARD=1 skips the guard locally)
 #   ./build.sh bench   run the BenchmarkDotNet suite (pass extra BenchmarkDotNet arguments after it)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -37,6 +38,10 @@ case "$command" in
       passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
     done
     rm -rf "$results"
+    # The hot-path benchmark guard (BenchmarkDotNet, short job): fails the run when a ratio or allocation limit is passed.
+    if [ "${SKIP_BENCHMARK_GUARD:-}" != "1" ]; then
+      dotnet run -c Release --project benchmarks/PredictiveCaching.Benchmarks --no-build -- ci || status=1
+    fi
     if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
       echo "no test ran" >&2
       status=1
