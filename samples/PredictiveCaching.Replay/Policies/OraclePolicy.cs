@@ -65,7 +65,8 @@ internal sealed class OraclePolicy : IReplayPolicy
                 continue;
             }
 
-            if (!known || at > lookaheadEnd || _written.Contains(request.Key) || !_prefetched.Add(request.Key))
+            // Only the first read of a key in the slice matters: a later one finds whatever the first one left.
+            if (!_prefetched.Add(request.Key) || !known || at > lookaheadEnd || _written.Contains(request.Key))
             {
                 continue;
             }
