@@ -13,7 +13,10 @@ shift || true
 
 case "$command" in
   demo)
-    exec dotnet run --project samples/PredictiveCaching.Demo -c Release -- "$@"
+    # The bundled Meta CDN sample keeps objects 14 days; a 60 s TTL makes its 258 s about refreshing, not cold starts.
+    exec dotnet run --project samples/PredictiveCaching.Replay -c Release -- \
+      samples/PredictiveCaching.Replay/traces/meta_cdn_bigcache_10k.csv.gz \
+      --ignore-trace-ttl --default-ttl 60 --out artifacts/replay "$@"
     ;;
   bench)
     exec dotnet run --project benchmarks/PredictiveCaching.Benchmarks -c Release -- "$@"

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PredictiveCaching.Prefetching;
+using PredictiveCaching.Resources;
+using PredictiveCaching.Strategies;
+using PredictiveCaching.Tracking;
+
+namespace PredictiveCaching.Replay.Policies;
+
+/// <summary>
+/// The real library, wired as an application would wire it, on the replay's virtual clock and inner cache. No hosted
+/// service is started: the replayer drives <see cref="IPredictiveLoader.RunCycleAsync"/> itself.
+/// </summary>
+/// <remarks>
+/// Resource probes are removed: they measure the machine running the replay, which would make results depend on it
+/// (and on the other jobs sharing it). Without probes, and without the ResourceMonitor's hosted service sampling,
+/// the snapshot stays <see cref="ResourceSnapshot.Unknown"/>: unknown utilisation never pauses prefetching, and the
+/// confidence formula takes it as 0.5 (the threshold itself is on probability, so that only changes the ranking).
+/// </remarks>
+internal sealed class LibraryHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource)
+    {
+        var services = new ServiceCollection();
+
+        // Both before AddPredictiveLoading: it keeps an existing TimeProvider and decorates the last IDistributedCache.
+        services.AddSingleton<TimeProvider>(context.Time);
+        services.AddSingleton<IDistributedCache>(context.Inner);
+        IPredictiveLoadingBuilder builder = services.AddPredictiveLoading(o =>
+        {
+            o.Strategies.Initial = strategy;
+            o.Strategies.Adaptive = false;
+            o.Prefetch.CycleInterval = context.Settings.CycleInterval;
+            o.Prefetch.DefaultTimeToLive = context.Settings.DefaultTtl;
+            o.Warming.Enabled = false;
+        });
+        if (withSource)
+        {
+            SimulatedOriginSource(builder, context);
+        }
+
+        services.RemoveAll<IResourceProbe>();
+        _provider = services.BuildServiceProvider();
+        Cache = _provider.GetRequiredService<IDistributedCache>();
+        Loader = _provider.GetRequiredService<IPredictiveLoader>();
+        Tracker = _provider.GetRequiredService<AccessTracker>();
+    }
+
+    public IDistributedCache Cache { get; }
+
+    public IPredictiveLoader Loader { get; }
+
+    public AccessTracker Tracker { get; }
+
+    public LibraryFigures Figures()
+    {
+        PredictiveLoaderStatus status = Loader.GetStatus();
+        return new LibraryFigures(status.PrefetchesStarted, status.PrefetchesCompleted, status.PrefetchesUsed, status.PrefetchesWasted, status.Cycles, status.PausedReason);
+    }
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+
+    private static void SimulatedOriginSource(IPredictiveLoadingBuilder builder, ReplayContext context) =>
+        builder.AddSource(static _ => true, (key, _) =>
+            ValueTask.FromResult(context.Origin.TryLoadForPrefetch(key, context.Inner, out byte[] value, out DistributedCacheEntryOptions options)
+                ? new PrefetchedValue(value, options)
+                : null));
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Caching.Distributed;
+using PredictiveCaching.Replay.Readers;
+using PredictiveCaching.Strategies;
+
+namespace PredictiveCaching.Replay.Policies;
+
+/// <summary>
+/// The library's predictor (the heuristic; a trained model once <c>AddMachineLearning</c> exists) with one fixed
+/// strategy: the real <c>PredictiveDistributedCache</c> records the reads, the real loader prefetches from the
+/// simulated origin. After the trace the clock moves one lookahead window on (the origin closed) so that every
+/// prefetch outcome settles before precision is read from <c>GetStatus()</c>.
+/// </summary>
+internal sealed class PredictivePolicy : IReplayPolicy
+{
+    private readonly ReplayContext _context;
+    private readonly LibraryHost _host;
+    private readonly PrefetchStrategyKind _strategy;
+
+    public PredictivePolicy(ReplayContext context, PrefetchStrategyKind strategy)
+    {
+        _context = context;
+        _strategy = strategy;
+        _host = new LibraryHost(context, strategy, withSource: true);
+    }
+
+    public string Name => "predictive-" + _strategy.ToString().ToLowerInvariant();
+
+    public IDistributedCache Cache => _host.Cache;
+
+    public LibraryFigures? Library { get; private set; }
+
+    public void OnRequest(in TraceRequest request, bool hit)
+    {
+    }
+
+    public async Task OnCycleAsync()
+    {
+        await _host.Loader.RunCycleAsync().ConfigureAwait(false);
+        await _host.Loader.WaitForPrefetchesAsync().ConfigureAwait(false);
+    }
+
+    public async Task FinishAsync()
+    {
+        // Outcomes settle at min(expiry, write + lookahead): move past the longest lookahead, with no new loads.
+        _context.Origin.Closed = true;
+        _context.Time.Advance(TimeSpan.FromSeconds(601) + _context.Settings.CycleInterval);
+        await OnCycleAsync().ConfigureAwait(false);
+        Library = _host.Figures();
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}

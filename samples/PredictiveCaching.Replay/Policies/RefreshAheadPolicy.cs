@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Caching.Distributed;
+using PredictiveCaching.Replay.Readers;
+
+namespace PredictiveCaching.Replay.Policies;
+
+/// <summary>
+/// TTL refresh-ahead as FusionCache's eager refresh does it: a hit on a copy older than a fixed fraction (0.9) of its
+/// TTL starts a background reload, so the next read finds a fresh copy. The reload is done at once: in virtual time a
+/// 50 ms origin call completes long before the next request that could notice. Implemented here, not by the library.
+/// </summary>
+internal sealed class RefreshAheadPolicy(ReplayContext context) : IReplayPolicy
+{
+    public const string PolicyName = "refresh-ahead";
+
+    public string Name => PolicyName;
+
+    public IDistributedCache Cache => context.Inner;
+
+    public LibraryFigures? Library => null;
+
+    public void OnRequest(in TraceRequest request, bool hit)
+    {
+        if (!hit || request.Operation != TraceOperation.Read
+            || !context.Inner.TryPeek(request.Key, out long written, out long expires) || expires == long.MaxValue)
+        {
+            return;
+        }
+
+        long now = context.Time.GetUtcNow().UtcTicks;
+        long threshold = written + (long)((expires - written) * context.Settings.RefreshAheadFraction);
+        if (now >= threshold && context.Origin.TryLoadForPrefetch(request.Key, context.Inner, out byte[] value, out DistributedCacheEntryOptions options))
+        {
+            context.Inner.Set(request.Key, value, options);
+        }
+    }
+
+    public Task OnCycleAsync() => Task.CompletedTask;
+
+    public Task FinishAsync() => Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,23 @@
+namespace PredictiveCaching.Replay.Readers;
+
+/// <summary>The trace formats the replayer reads (see <c>../shared/traces/README.md</c>).</summary>
+public enum TraceFormat
+{
+    /// <summary>Detect from the file name, then from the header row.</summary>
+    Auto,
+
+    /// <summary>CloudPhysics block I/O CSV: <c>version,time,op,size,lbn</c> (op 28 = read, 2a = write).</summary>
+    CloudPhysics,
+
+    /// <summary>libCacheSim oracleGeneral: packed 24-byte little-endian records, no header.</summary>
+    OracleGeneral,
+
+    /// <summary>Meta CDN (CacheLib bigcache) CSV: <c>timestamp,cacheKey,OpType,objectSize,…,TTL,SamplingRate</c>.</summary>
+    MetaCdn,
+
+    /// <summary>Meta key-value cache CSV, columns located by header name, rows expanded <c>op_count</c> times.</summary>
+    MetaKv,
+
+    /// <summary>Plain CSV <c>timestamp_seconds,key,value_size[,ttl_seconds][,op]</c>, with or without a header.</summary>
+    Plain,
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using PredictiveCaching.Replay.Readers;
+
+namespace PredictiveCaching.Replay;
+
+/// <summary>The command line, parsed by hand (a dozen flags do not need a parser library).</summary>
+internal sealed class ReplayArguments
+{
+    public const string Usage = """
+        Replays a cache access trace in virtual time against no prefetch, refresh-ahead, successor prefetch, the
+        library's predictor (each strategy) and an oracle, and reports what each saved.
+
+        usage: PredictiveCaching.Replay <trace | synthetic> [options]
+
+          <trace>                    a trace file (.gz is read on the fly); 'synthetic' generates the synthetic workload
+          --format <f>               auto (default) | cloudphysics | oraclegeneral | metacdn | metakv | plain
+          --policies <a,b,...>       default: none,refresh-ahead,successor,predictive-aggressive,
+                                     predictive-balanced,predictive-conservative,oracle
+          --out <dir>                where results.csv and hit-ratio.png go (default: replay-results)
+          --name <text>              the trace's name in the table, CSV and chart (default: the file name)
+          --default-ttl <s>          TTL when the trace gives none (default 300)
+          --ignore-trace-ttl         use --default-ttl for every value, whatever the trace says
+          --capacity <n>             bound the inner cache to n entries, LRU (default: unbounded)
+          --cycle <s>                virtual seconds between prefetch cycles (default 1)
+          --origin-latency-ms <ms>   latency of a miss in the latency figures (default 50)
+          --hit-latency-ms <ms>      latency of a hit in the latency figures (default 1)
+          --refresh-fraction <f>     refresh-ahead reloads on a hit after this fraction of the TTL (default 0.9)
+          --successor-threshold <f>  successor policy: least successor share to prefetch (default 0.7)
+          --max-requests <n>         replay only the first n requests
+          --synthetic-seconds <s>    length of the generated synthetic workload (default 3600)
+          --no-chart                 skip the PNG
+          -h, --help                 this text
+        """;
+
+    public string? Trace { get; private set; }
+
+    public TraceFormat Format { get; private set; } = TraceFormat.Auto;
+
+    public IReadOnlyList<string> Policies { get; private set; } = Replayer.AllPolicies;
+
+    public string OutputDirectory { get; private set; } = "replay-results";
+
+    public string? Name { get; private set; }
+
+    public bool Chart { get; private set; } = true;
+
+    public bool Help { get; private set; }
+
+    public int SyntheticSeconds { get; private set; } = 3600;
+
+    public ReplaySettings Settings { get; } = new();
+
+    public static ReplayArguments Parse(IReadOnlyList<string> args)
+    {
+        var parsed = new ReplayArguments();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value");
+            double Number() => double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture);
+            switch (arg)
+            {
+                case "-h" or "--help": parsed.Help = true; break;
+                case "--format": parsed.Format = Enum.Parse<TraceFormat>(Value(), ignoreCase: true); break;
+                case "--policies": parsed.Policies = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--out": parsed.OutputDirectory = Value(); break;
+                case "--name": parsed.Name = Value(); break;
+                case "--default-ttl": parsed.Settings.DefaultTtl = TimeSpan.FromSeconds(Number()); break;
+                case "--ignore-trace-ttl": parsed.Settings.IgnoreTraceTtl = true; break;
+                case "--capacity": parsed.Settings.CacheCapacity = (int)Number(); break;
+                case "--cycle": parsed.Settings.CycleInterval = TimeSpan.FromSeconds(Number()); break;
+                case "--origin-latency-ms": parsed.Settings.OriginLatencyMs = Number(); break;
+                case "--hit-latency-ms": parsed.Settings.HitLatencyMs = Number(); break;
+                case "--refresh-fraction": parsed.Settings.RefreshAheadFraction = Number(); break;
+                case "--successor-threshold": parsed.Settings.SuccessorThreshold = Number(); break;
+                case "--max-requests": parsed.Settings.MaxRequests = (long)Number(); break;
+                case "--synthetic-seconds": parsed.SyntheticSeconds = (int)Number(); break;
+                case "--no-chart": parsed.Chart = false; break;
+                default:
+                    if (arg.StartsWith('-') || parsed.Trace is not null)
+                    {
+                        throw new ArgumentException($"unexpected argument '{arg}'");
+                    }
+
+                    parsed.Trace = arg;
+                    break;
+            }
+        }
+
+        foreach (string policy in parsed.Policies)
+        {
+            if (!Replayer.AllPolicies.Contains(policy))
+            {
+                throw new ArgumentException($"unknown policy '{policy}'; known: {string.Join(", ", Replayer.AllPolicies)}");
+            }
+        }
+
+        return parsed;
+    }
+}

@@ -1,0 +1,89 @@
+using PredictiveCaching.Replay.Readers;
+using PredictiveCaching.Replay.Reporting;
+using PredictiveCaching.Replay.Synthetic;
+
+namespace PredictiveCaching.Replay.Tests.Policies;
+
+public class PolicySanityTests
+{
+    // Twenty minutes of the synthetic workload: every structure shows, and the seven policies replay in about a second.
+    private static readonly SyntheticWorkloadOptions ShortWorkload = new() { DurationSeconds = 1200 };
+
+    [Fact]
+    public async Task Replay_SyntheticWorkload_OracleBeatsPredictiveBeatsNone()
+    {
+        IReadOnlyList<TraceRequest> trace = SyntheticWorkload.Generate(ShortWorkload);
+        var replayer = new Replayer(() => trace, new ReplaySettings());
+        IReadOnlyList<PolicyResult> results = await replayer.RunAsync(["none", "predictive-balanced", "oracle"]);
+        PolicyResult none = results[0], predictive = results[1], oracle = results[2];
+
+        Assert.True(oracle.Hits >= predictive.Hits, $"oracle {oracle.Hits} < predictive {predictive.Hits}");
+        Assert.True(predictive.Hits > none.Hits, $"predictive {predictive.Hits} <= none {none.Hits}");
+        Assert.Equal(none.Reads, predictive.Reads);
+        Assert.Equal(0, oracle.PrefetchesWasted);
+
+        // The oracle avoids every miss but the first request of each key.
+        Assert.Equal(oracle.CompulsoryMisses, oracle.Misses);
+    }
+
+    [Fact]
+    public async Task Replay_Successor_LearnsSessionsAndPages()
+    {
+        var options = new SyntheticWorkloadOptions { DurationSeconds = 1200, PeriodicKeys = 0, ZipfKeys = 1, NoisePerSecond = 0 };
+        IReadOnlyList<TraceRequest> trace = SyntheticWorkload.Generate(options);
+        IReadOnlyList<PolicyResult> results = await new Replayer(() => trace, new ReplaySettings()).RunAsync(["none", "successor"]);
+        Assert.True(results[1].Misses < results[0].Misses * 0.8, $"successor {results[1].Misses} vs none {results[0].Misses}");
+        Assert.True(results[1].Precision > 0.8, $"precision {results[1].Precision}");
+    }
+
+    [Fact]
+    public async Task RefreshAhead_ReadsLateInTheTtl_KeepTheCopyFresh()
+    {
+        // TTL 100 s, a read every 95 s: without refresh the copy written at 0 is gone at 190, so every other read misses;
+        // refresh-ahead reloads at 95 (past 0.9 × 100 s) and every read after the first hits.
+        TraceRequest[] trace = [.. Enumerable.Range(0, 20).Select(i => new TraceRequest(i * 95, "k", 10, 100, TraceOperation.Read))];
+        IReadOnlyList<PolicyResult> results = await new Replayer(() => trace, new ReplaySettings()).RunAsync(["none", "refresh-ahead"]);
+        Assert.Equal(10, results[0].Misses);
+        Assert.Equal(1, results[1].Misses);
+        Assert.Equal(19, results[1].Prefetches);
+    }
+
+    [Fact]
+    public async Task RefreshAhead_ReadsEarlyInTheTtl_ReloadNothing()
+    {
+        TraceRequest[] trace = [.. Enumerable.Range(0, 20).Select(i => new TraceRequest(i * 10, "k", 10, 300, TraceOperation.Read))];
+        PolicyResult result = await new Replayer(() => trace, new ReplaySettings()).RunOneAsync("refresh-ahead");
+        Assert.Equal(1, result.Misses);
+        Assert.Equal(0, result.Prefetches);
+        Assert.Equal(result.Misses, result.OriginLoads);
+    }
+
+    [Fact]
+    public async Task Replay_WritesAndDeletes_AreApplied()
+    {
+        TraceRequest[] trace =
+        [
+            new(0, "a", 10, 0, TraceOperation.Write),
+            new(1, "a", 10, 0, TraceOperation.Read),
+            new(2, "a", 10, 0, TraceOperation.Delete),
+            new(3, "a", 10, 0, TraceOperation.Read),
+            new(400, "a", 10, 0, TraceOperation.Read),
+        ];
+        PolicyResult result = await new Replayer(() => trace, new ReplaySettings()).RunOneAsync("none");
+        Assert.Equal(3, result.Reads);
+        Assert.Equal(1, result.Hits);
+        Assert.Equal(1, result.Writes);
+        Assert.Equal(1, result.Deletes);
+        Assert.Equal(0, result.CompulsoryMisses);
+        Assert.Equal(2, result.OriginLoads);
+    }
+
+    [Fact]
+    public async Task Replay_CapacityBound_EvictsLeastRecentlyUsed()
+    {
+        TraceRequest[] trace = [new(0, "a", 1, 0, TraceOperation.Read), new(1, "b", 1, 0, TraceOperation.Read), new(2, "a", 1, 0, TraceOperation.Read), new(3, "c", 1, 0, TraceOperation.Read), new(4, "a", 1, 0, TraceOperation.Read), new(5, "b", 1, 0, TraceOperation.Read)];
+        PolicyResult result = await new Replayer(() => trace, new ReplaySettings { CacheCapacity = 2 }).RunOneAsync("none");
+        Assert.Equal(2, result.Hits);
+        Assert.Equal(2, result.Evictions);
+    }
+}
