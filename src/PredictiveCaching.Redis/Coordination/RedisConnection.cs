@@ -10,7 +10,7 @@ namespace PredictiveCaching.Redis.Coordination;
 /// The multiplexer that coordination talks through, and whether Redis is reachable. An outage is logged once and counted
 /// once; the first successful command after it ends it. Never throws to its callers.
 /// </summary>
-internal sealed class RedisConnection : IAsyncDisposable
+internal sealed class RedisConnection : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan ConnectRetry = TimeSpan.FromSeconds(5);
 
@@ -95,6 +95,16 @@ internal sealed class RedisConnection : IAsyncDisposable
         if (_ownsMultiplexer && _multiplexer is { } multiplexer)
         {
             await multiplexer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _connectGate.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMultiplexer && _multiplexer is { } multiplexer)
+        {
+            multiplexer.Dispose();
         }
 
         _connectGate.Dispose();
