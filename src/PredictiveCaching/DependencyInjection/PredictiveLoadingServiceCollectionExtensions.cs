@@ -92,6 +92,9 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddSingleton<PrefetchBudget>();
         services.TryAddSingleton<PrefetchStatistics>();
         services.TryAddSingleton<PrefetchOutcomeWatch>();
+        services.TryAddSingleton<IPrefetchCoordinator, NoPrefetchCoordination>();
+        services.TryAddSingleton<IExpiryLookup, NoExpiryLookup>();
+        services.TryAddSingleton<CandidateExpiries>();
         services.TryAddSingleton<PrefetchExecutor>();
         services.TryAddSingleton<CandidateGenerator>();
         services.TryAddSingleton<PrefetchCycle>();

@@ -57,6 +57,7 @@ internal sealed class PredictiveLoader(
             PrefetchesFailed = statistics.Failed,
             PrefetchesTimedOut = statistics.TimedOut,
             PrefetchesSuperseded = statistics.Superseded,
+            PrefetchesNotGranted = statistics.NotGranted,
             BytesPrefetched = statistics.BytesPrefetched,
             BudgetRemainingBytes = budget.Remaining(time.GetUtcNow().UtcTicks, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes),
             InFlight = executor.Running,

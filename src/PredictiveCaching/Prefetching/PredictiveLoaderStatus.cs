@@ -47,6 +47,12 @@ public sealed record PredictiveLoaderStatus
     /// <summary>Gets how many prefetches were dropped because the application wrote the key meanwhile.</summary>
     public long PrefetchesSuperseded { get; init; }
 
+    /// <summary>
+    /// Gets how many prefetches were skipped because the <see cref="IPrefetchCoordinator"/> did not grant the key (another
+    /// instance was loading it, or coordination was unavailable).
+    /// </summary>
+    public long PrefetchesNotGranted { get; init; }
+
     /// <summary>Gets the bytes written by prefetches since start.</summary>
     public long BytesPrefetched { get; init; }
 

@@ -31,6 +31,7 @@ internal sealed class PrefetchCycle : IDisposable
     private readonly PrefetchOutcomeWatch _outcomes;
     private readonly PrefetchStatistics _statistics;
     private readonly KeyPriorities _priorities;
+    private readonly CandidateExpiries _expiries;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly long _cycleTicks;
@@ -55,6 +56,7 @@ internal sealed class PrefetchCycle : IDisposable
         PrefetchOutcomeWatch outcomes,
         PrefetchStatistics statistics,
         KeyPriorities priorities,
+        CandidateExpiries expiries,
         TimeProvider time,
         IOptions<PredictiveLoadingOptions> options,
         ILogger<PrefetchCycle> logger)
@@ -73,6 +75,7 @@ internal sealed class PrefetchCycle : IDisposable
         _outcomes = outcomes;
         _statistics = statistics;
         _priorities = priorities;
+        _expiries = expiries;
         _time = time;
         _logger = logger;
         _cycleTicks = options.Value.Prefetch.CycleInterval.Ticks;
@@ -92,10 +95,12 @@ internal sealed class PrefetchCycle : IDisposable
             _outcomes.Settle(now);
             _candidates.Clear();
             _generator.Collect(now, _candidates);
+            await _expiries.RefreshAsync(_candidates, now, now + (2 * _cycleTicks), cancellationToken).ConfigureAwait(false);
             return Dispatch(now, rankByPriority: false);
         }
         finally
         {
+            _expiries.Clear();
             _gate.Release();
         }
     }
@@ -226,6 +231,13 @@ internal sealed class PrefetchCycle : IDisposable
             if (_executor.IsInFlight(candidate.Key))
             {
                 tally.InFlight++;
+                continue;
+            }
+
+            // A copy written by another instance, found by the expiry lookup, serves the read as well as our own.
+            if (_expiries.CoversRead(in candidate, presenceHorizon))
+            {
+                tally.Present++;
                 continue;
             }
 

@@ -26,6 +26,8 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
     private readonly PrefetchBudget _budget;
     private readonly PrefetchStatistics _statistics;
     private readonly PrefetchOutcomeWatch _outcomes;
+    private readonly IPrefetchCoordinator _coordinator;
+    private readonly TimeSpan _leaseTime;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Task?> _inflight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long UntilTicks, int Failures)> _backoff = new(StringComparer.Ordinal);
@@ -41,6 +43,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         PrefetchBudget budget,
         PrefetchStatistics statistics,
         PrefetchOutcomeWatch outcomes,
+        IPrefetchCoordinator coordinator,
         ILogger<PrefetchExecutor> logger)
     {
         _services = services;
@@ -50,6 +53,10 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         _budget = budget;
         _statistics = statistics;
         _outcomes = outcomes;
+        _coordinator = coordinator;
+
+        // The load is bounded by Timeout; the same again covers the write, after which the lease is released.
+        _leaseTime = _options.Timeout * 2;
         _logger = logger;
     }
 
@@ -142,8 +149,15 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         // Never run a source on the caller's (the cycle's) thread.
         await Task.Yield();
         bool committed = false;
+        IAsyncDisposable? lease = null;
         try
         {
+            lease = await AcquireAsync(key).ConfigureAwait(false);
+            if (lease is null)
+            {
+                return;
+            }
+
             _statistics.OnStarted();
             PrefetchedValue? value = await LoadAsync(key, source).ConfigureAwait(false);
             if (value is null)
@@ -188,6 +202,11 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         }
         finally
         {
+            if (lease is not null)
+            {
+                await ReleaseAsync(lease).ConfigureAwait(false);
+            }
+
             if (!committed)
             {
                 _budget.Release(reservedBytes);
@@ -195,6 +214,43 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 
             _inflight.TryRemove(key, out _);
             Interlocked.Decrement(ref _running);
+        }
+    }
+
+    /// <summary>Asks the coordinator for the key; a denial (another instance loads it, or coordination is down) is counted and skipped.</summary>
+    private async ValueTask<IAsyncDisposable?> AcquireAsync(string key)
+    {
+        IAsyncDisposable? lease = null;
+        try
+        {
+            lease = await _coordinator.TryAcquireAsync(key, _leaseTime, _shutdown.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (!_shutdown.IsCancellationRequested)
+        {
+            // Coordinators deny rather than throw; one that throws anyway denies.
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        if (lease is null && !_shutdown.IsCancellationRequested)
+        {
+            _statistics.OnNotGranted();
+        }
+
+        return lease;
+    }
+
+    private static async ValueTask ReleaseAsync(IAsyncDisposable lease)
+    {
+        try
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A lease that cannot be released lapses by itself after its lease time.
         }
     }
 

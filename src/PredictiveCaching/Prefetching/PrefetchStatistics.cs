@@ -9,6 +9,7 @@ internal sealed class PrefetchStatistics
     private long _timedOut;
     private long _superseded;
     private long _empty;
+    private long _notGranted;
     private long _bytes;
     private long _cycles;
     private long _pausedCycles;
@@ -34,6 +35,9 @@ internal sealed class PrefetchStatistics
     /// <summary>Gets how many loads returned nothing for the key.</summary>
     public long Empty => Interlocked.Read(ref _empty);
 
+    /// <summary>Gets how many prefetches were skipped because the coordinator did not grant the key.</summary>
+    public long NotGranted => Interlocked.Read(ref _notGranted);
+
     public long BytesPrefetched => Interlocked.Read(ref _bytes);
 
     public long Cycles => Interlocked.Read(ref _cycles);
@@ -53,6 +57,8 @@ internal sealed class PrefetchStatistics
     public void OnSuperseded() => Interlocked.Increment(ref _superseded);
 
     public void OnEmpty() => Interlocked.Increment(ref _empty);
+
+    public void OnNotGranted() => Interlocked.Increment(ref _notGranted);
 
     public void OnCycle() => Interlocked.Increment(ref _cycles);
 

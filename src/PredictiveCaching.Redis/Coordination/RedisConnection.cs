@@ -1,0 +1,174 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PredictiveCaching.Redis.Diagnostics;
+using StackExchange.Redis;
+
+namespace PredictiveCaching.Redis.Coordination;
+
+/// <summary>
+/// The multiplexer that coordination talks through, and whether Redis is reachable. An outage is logged once and counted
+/// once; the first successful command after it ends it. Never throws to its callers.
+/// </summary>
+internal sealed class RedisConnection : IAsyncDisposable, IDisposable
+{
+    private static readonly TimeSpan ConnectRetry = TimeSpan.FromSeconds(5);
+
+    private readonly IServiceProvider _services;
+    private readonly RedisCoordinationOptions _options;
+    private readonly RedisCoordinationMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private IConnectionMultiplexer? _multiplexer;
+    private bool _ownsMultiplexer;
+    private long _retryConnectAt;
+    private long _outageStartedAt;
+    private int _unavailable;
+
+    public RedisConnection(
+        IServiceProvider services,
+        IOptions<RedisCoordinationOptions> options,
+        RedisCoordinationMetrics metrics,
+        TimeProvider time,
+        ILogger<RedisConnection> logger)
+    {
+        _services = services;
+        _options = options.Value;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    public RedisCoordinationOptions Options => _options;
+
+    public RedisCoordinationMetrics Metrics => _metrics;
+
+    /// <summary>Gets a value indicating whether the last call found Redis unreachable.</summary>
+    public bool IsUnavailable => Volatile.Read(ref _unavailable) != 0;
+
+    /// <summary>Returns the database when Redis is connected; otherwise records the outage and returns <see langword="null"/>, without I/O.</summary>
+    public async ValueTask<IDatabase?> GetDatabaseAsync()
+    {
+        IConnectionMultiplexer? multiplexer = Volatile.Read(ref _multiplexer) ?? await ConnectAsync().ConfigureAwait(false);
+        if (multiplexer is null)
+        {
+            return null;
+        }
+
+        if (!multiplexer.IsConnected)
+        {
+            // The multiplexer reconnects by itself; until then every call is denied at once rather than queued.
+            ReportUnavailable("not connected", null);
+            return null;
+        }
+
+        return multiplexer.GetDatabase();
+    }
+
+    public void ReportAvailable()
+    {
+        if (Interlocked.Exchange(ref _unavailable, 0) != 0)
+        {
+            double seconds = _time.GetElapsedTime(Interlocked.Read(ref _outageStartedAt)).TotalSeconds;
+            Log.CoordinationRestored(_logger, seconds);
+        }
+    }
+
+    public void ReportUnavailable(string reason, Exception? exception)
+    {
+        _metrics.SkippedWhileUnavailable.Add(1);
+        if (Interlocked.Exchange(ref _unavailable, 1) == 0)
+        {
+            Interlocked.Exchange(ref _outageStartedAt, _time.GetTimestamp());
+            _metrics.Outages.Add(1);
+            Log.CoordinationUnavailable(_logger, reason, exception);
+        }
+    }
+
+    /// <summary>Whether an exception means "Redis is unreachable or too slow" rather than a bug.</summary>
+    public static bool IsOutage(Exception exception) =>
+        exception is RedisException or TimeoutException or ObjectDisposedException;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsMultiplexer && _multiplexer is { } multiplexer)
+        {
+            await multiplexer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _connectGate.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMultiplexer && _multiplexer is { } multiplexer)
+        {
+            multiplexer.Dispose();
+        }
+
+        _connectGate.Dispose();
+    }
+
+    private async ValueTask<IConnectionMultiplexer?> ConnectAsync()
+    {
+        if (_time.GetTimestamp() < Interlocked.Read(ref _retryConnectAt))
+        {
+            ReportUnavailable("no connection", null);
+            return null;
+        }
+
+        await _connectGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_multiplexer is { } existing)
+            {
+                return existing;
+            }
+
+            (IConnectionMultiplexer multiplexer, bool owned, string source) = await CreateAsync().ConfigureAwait(false);
+            Log.ConnectionChosen(_logger, source);
+            _ownsMultiplexer = owned;
+            Volatile.Write(ref _multiplexer, multiplexer);
+            return multiplexer;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            long retryAt = _time.GetTimestamp() + (long)(ConnectRetry.TotalSeconds * _time.TimestampFrequency);
+            Interlocked.Exchange(ref _retryConnectAt, retryAt);
+            Log.ConnectFailed(_logger, ConnectRetry.TotalSeconds, exception);
+            ReportUnavailable("no connection", exception);
+            return null;
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    private async Task<(IConnectionMultiplexer Multiplexer, bool Owned, string Source)> CreateAsync()
+    {
+        if (_options.ConnectionMultiplexerFactory is { } factory)
+        {
+            return (await factory().ConfigureAwait(false), false, "the multiplexer from RedisCoordinationOptions.ConnectionMultiplexerFactory");
+        }
+
+        if (_services.GetService<IConnectionMultiplexer>() is { } registered)
+        {
+            return (registered, false, "the application's IConnectionMultiplexer");
+        }
+
+        if (string.IsNullOrWhiteSpace(_options.Configuration))
+        {
+            throw new InvalidOperationException(
+                "Redis coordination has no connection: set RedisCoordinationOptions.Configuration or ConnectionMultiplexerFactory, or register an IConnectionMultiplexer.");
+        }
+
+        ConfigurationOptions configuration = ConfigurationOptions.Parse(_options.Configuration);
+
+        // Start even while Redis is down: prefetching stays paused until it is reachable, the application never waits on us.
+        configuration.AbortOnConnectFail = false;
+        IConnectionMultiplexer connected = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        return (connected, true, "its own connection from RedisCoordinationOptions.Configuration");
+    }
+}

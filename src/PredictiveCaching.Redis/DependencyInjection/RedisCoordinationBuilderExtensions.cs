@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using PredictiveCaching.Prefetching;
+using PredictiveCaching.Redis;
+using PredictiveCaching.Redis.Coordination;
+using PredictiveCaching.Redis.DependencyInjection;
+using PredictiveCaching.Redis.Diagnostics;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Coordinates predictive loading across application instances through Redis.</summary>
+public static class RedisCoordinationBuilderExtensions
+{
+    /// <summary>
+    /// Coordinates through Redis: one instance prefetches a key while the others skip it (a lease per key), remaining times
+    /// to live of keys written by other instances are read in pipelined batches, and prefetching pauses while Redis is
+    /// unreachable. Uses the <see cref="IConnectionMultiplexer"/> registered in the container, or connects with
+    /// <see cref="RedisCoordinationOptions.Configuration"/>.
+    /// </summary>
+    /// <param name="builder">The predictive loading builder.</param>
+    /// <param name="configure">Sets the options; set <see cref="RedisCoordinationOptions.InstanceName"/> to the inner <c>RedisCache</c>'s.</param>
+    /// <returns>The builder.</returns>
+    public static IPredictiveLoadingBuilder UseRedisCoordination(this IPredictiveLoadingBuilder builder, Action<RedisCoordinationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        IServiceCollection services = builder.Services;
+        OptionsBuilder<RedisCoordinationOptions> options = services.AddOptions<RedisCoordinationOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCoordinationOptions>, RedisCoordinationOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RedisCoordinationMetrics>();
+        services.TryAddSingleton<RedisConnection>();
+        services.RemoveAll<IPrefetchCoordinator>();
+        services.AddSingleton<IPrefetchCoordinator, RedisPrefetchCoordinator>();
+        services.RemoveAll<IExpiryLookup>();
+        services.AddSingleton<IExpiryLookup, RedisExpiryLookup>();
+        return builder;
+    }
+
+    /// <summary>Coordinates through Redis, connecting with a StackExchange.Redis configuration string (for example <c>localhost:6379</c>).</summary>
+    /// <param name="builder">The predictive loading builder.</param>
+    /// <param name="configuration">The configuration string; the connection is owned by coordination and closed with the container.</param>
+    /// <param name="configure">Sets further options.</param>
+    /// <returns>The builder.</returns>
+    public static IPredictiveLoadingBuilder UseRedisCoordination(this IPredictiveLoadingBuilder builder, string configuration, Action<RedisCoordinationOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        return builder.UseRedisCoordination(options =>
+        {
+            options.Configuration = configuration;
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>Coordinates through Redis over the application's <paramref name="multiplexer"/>, which is never disposed here.</summary>
+    /// <param name="builder">The predictive loading builder.</param>
+    /// <param name="multiplexer">The multiplexer to use.</param>
+    /// <param name="configure">Sets further options.</param>
+    /// <returns>The builder.</returns>
+    public static IPredictiveLoadingBuilder UseRedisCoordination(this IPredictiveLoadingBuilder builder, IConnectionMultiplexer multiplexer, Action<RedisCoordinationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(multiplexer);
+        return builder.UseRedisCoordination(options =>
+        {
+            options.ConnectionMultiplexerFactory = () => Task.FromResult(multiplexer);
+            configure?.Invoke(options);
+        });
+    }
+}

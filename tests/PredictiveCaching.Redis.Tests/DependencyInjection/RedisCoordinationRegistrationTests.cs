@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using PredictiveCaching.Prefetching;
+using PredictiveCaching.Redis.Coordination;
+using PredictiveCaching.Redis.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace PredictiveCaching.Redis.Tests.DependencyInjection;
+
+public sealed class RedisCoordinationRegistrationTests
+{
+    [Fact]
+    public void UseRedisCoordination_ReplacesTheSingleInstanceDefaults_AndIsIdempotent()
+    {
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading().UseRedisCoordination("127.0.0.1:1").UseRedisCoordination("127.0.0.1:1");
+        using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        Assert.IsType<RedisPrefetchCoordinator>(provider.GetRequiredService<IPrefetchCoordinator>());
+        Assert.IsType<RedisExpiryLookup>(provider.GetRequiredService<IExpiryLookup>());
+        Assert.Single(services, d => d.ServiceType == typeof(IPrefetchCoordinator));
+        Assert.Single(services, d => d.ServiceType == typeof(IExpiryLookup));
+    }
+
+    [Fact]
+    public void AddPredictiveLoading_WithoutRedis_GrantsEveryPrefetchWithoutIo()
+    {
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading();
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.False(provider.GetRequiredService<IExpiryLookup>().IsEnabled);
+        Assert.True(IsGrantedSynchronously(provider.GetRequiredService<IPrefetchCoordinator>().TryAcquireAsync("k", TimeSpan.FromSeconds(1))));
+    }
+
+    [Fact]
+    public async Task StartAsync_NoConnectionGiven_FailsNamingTheOption()
+    {
+        using IHost host = BuildHost(services => services.AddPredictiveLoading().UseRedisCoordination());
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("PredictiveLoading:RedisCoordination:Configuration is not set", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_CommandTimeoutOutOfRange_FailsWithPathAndValue()
+    {
+        using IHost host = BuildHost(services => services.AddPredictiveLoading().UseRedisCoordination("127.0.0.1:1", o => o.CommandTimeout = TimeSpan.Zero));
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("PredictiveLoading:RedisCoordination:CommandTimeout must be from 00:00:00.001 to 00:01:00; it was 00:00:00.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [RedisFact]
+    public async Task UseRedisCoordination_ApplicationMultiplexerRegistered_IsReusedAndNotDisposed()
+    {
+        IConnectionMultiplexer application = await Infrastructure.Coordination.MultiplexerAsync();
+        await using (application)
+        {
+            var services = new ServiceCollection();
+            services.AddLogging();
+            services.AddSingleton(application);
+            services.AddDistributedMemoryCache();
+            services.AddPredictiveLoading().UseRedisCoordination();
+            ServiceProvider provider = services.BuildServiceProvider();
+            IDatabase? database = await provider.GetRequiredService<RedisConnection>().GetDatabaseAsync();
+            await provider.DisposeAsync();
+
+            Assert.Same(application, database!.Multiplexer);
+            Assert.True(application.IsConnected);
+        }
+    }
+
+    private static bool IsGrantedSynchronously(ValueTask<IAsyncDisposable?> acquisition) =>
+        acquisition.IsCompletedSuccessfully && acquisition.Result is not null;
+
+    private static IHost BuildHost(Action<IServiceCollection> configure)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddDistributedMemoryCache();
+        configure(builder.Services);
+        return builder.Build();
+    }
+}
