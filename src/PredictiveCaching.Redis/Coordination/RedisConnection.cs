@@ -78,6 +78,11 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
     public void ReportUnavailable(string reason, Exception? exception)
     {
         _metrics.SkippedWhileUnavailable.Add(1);
+        MarkUnavailable(reason, exception);
+    }
+
+    private void MarkUnavailable(string reason, Exception? exception)
+    {
         if (Interlocked.Exchange(ref _unavailable, 1) == 0)
         {
             Interlocked.Exchange(ref _outageStartedAt, _time.GetTimestamp());
@@ -92,6 +97,7 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Unsubscribe();
         if (_ownsMultiplexer && _multiplexer is { } multiplexer)
         {
             await multiplexer.DisposeAsync().ConfigureAwait(false);
@@ -102,12 +108,33 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
 
     public void Dispose()
     {
+        Unsubscribe();
         if (_ownsMultiplexer && _multiplexer is { } multiplexer)
         {
             multiplexer.Dispose();
         }
 
         _connectGate.Dispose();
+    }
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
+        MarkUnavailable("connection failed (" + e.FailureType + ")", e.Exception);
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (sender is IConnectionMultiplexer { IsConnected: true })
+        {
+            ReportAvailable();
+        }
+    }
+
+    private void Unsubscribe()
+    {
+        if (_multiplexer is { } multiplexer)
+        {
+            multiplexer.ConnectionFailed -= OnConnectionFailed;
+            multiplexer.ConnectionRestored -= OnConnectionRestored;
+        }
     }
 
     private async ValueTask<IConnectionMultiplexer?> ConnectAsync()
@@ -129,6 +156,10 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
             (IConnectionMultiplexer multiplexer, bool owned, string source) = await CreateAsync().ConfigureAwait(false);
             Log.ConnectionChosen(_logger, source);
             _ownsMultiplexer = owned;
+
+            // The multiplexer's own events mark an outage the moment it happens, even when no prefetch is asking.
+            multiplexer.ConnectionFailed += OnConnectionFailed;
+            multiplexer.ConnectionRestored += OnConnectionRestored;
             Volatile.Write(ref _multiplexer, multiplexer);
             return multiplexer;
         }
