@@ -19,10 +19,12 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection) : IPr
         return 0
         """;
 
-    private static long s_nextToken;
+    private long _nextToken;
 
     // Unique per process start and lease: enough to tell this holder from every other one.
     private readonly string _tokenPrefix = Guid.NewGuid().ToString("N") + ":";
+
+    public string? UnavailableReason => connection.IsUnavailable ? "Redis coordination is unavailable" : null;
 
     public async ValueTask<IAsyncDisposable?> TryAcquireAsync(string key, TimeSpan leaseTime, CancellationToken cancellationToken = default)
     {
@@ -35,7 +37,7 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection) : IPr
 
         RedisCoordinationOptions options = connection.Options;
         RedisKey leaseKey = LeaseKey(options, key);
-        string token = _tokenPrefix + Interlocked.Increment(ref s_nextToken).ToString(CultureInfo.InvariantCulture);
+        string token = _tokenPrefix + Interlocked.Increment(ref _nextToken).ToString(CultureInfo.InvariantCulture);
         bool granted;
         try
         {

@@ -11,6 +11,12 @@ namespace PredictiveCaching.Prefetching;
 /// </remarks>
 public interface IPrefetchCoordinator
 {
+    /// <summary>
+    /// Gets why coordination cannot work right now (its store is unreachable), or <see langword="null"/> when it can.
+    /// While it is not <see langword="null"/>, prefetch cycles pause with this reason and the health check is degraded.
+    /// </summary>
+    string? UnavailableReason { get; }
+
     /// <summary>Tries to take the right to load <paramref name="key"/> from its origin and write it.</summary>
     /// <param name="key">The cache key about to be prefetched.</param>
     /// <param name="leaseTime">

@@ -5,6 +5,8 @@ internal sealed class NoPrefetchCoordination : IPrefetchCoordinator
 {
     private static readonly ValueTask<IAsyncDisposable?> Granted = new(new GrantedLease());
 
+    public string? UnavailableReason => null;
+
     public ValueTask<IAsyncDisposable?> TryAcquireAsync(string key, TimeSpan leaseTime, CancellationToken cancellationToken = default) => Granted;
 
     // Not the coordinator itself: a container disposed synchronously refuses singletons that are only IAsyncDisposable.

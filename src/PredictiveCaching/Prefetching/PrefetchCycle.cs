@@ -31,6 +31,7 @@ internal sealed class PrefetchCycle : IDisposable
     private readonly PrefetchOutcomeWatch _outcomes;
     private readonly PrefetchStatistics _statistics;
     private readonly KeyPriorities _priorities;
+    private readonly IPrefetchCoordinator _coordinator;
     private readonly CandidateExpiries _expiries;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -57,6 +58,7 @@ internal sealed class PrefetchCycle : IDisposable
         PrefetchStatistics statistics,
         KeyPriorities priorities,
         CandidateExpiries expiries,
+        IPrefetchCoordinator coordinator,
         TimeProvider time,
         IOptions<PredictiveLoadingOptions> options,
         ILogger<PrefetchCycle> logger)
@@ -75,6 +77,7 @@ internal sealed class PrefetchCycle : IDisposable
         _outcomes = outcomes;
         _statistics = statistics;
         _priorities = priorities;
+        _coordinator = coordinator;
         _expiries = expiries;
         _time = time;
         _logger = logger;
@@ -122,7 +125,7 @@ internal sealed class PrefetchCycle : IDisposable
             now = _time.GetUtcNow().UtcTicks;
             strategy = _strategies.Current;
             ResourceSnapshot resources = _resources.Current;
-            string? blocked = PauseReason(resources, strategy) ?? (_sources.HasSources ? null : "no prefetch source is registered");
+            string? blocked = PauseReason(resources, strategy) ?? _coordinator.UnavailableReason ?? (_sources.HasSources ? null : "no prefetch source is registered");
             if (blocked is not null)
             {
                 return tally.ToResult(strategy, blocked);
@@ -184,7 +187,7 @@ internal sealed class PrefetchCycle : IDisposable
         ResourceSnapshot resources = _resources.Current;
         var tally = new Tally();
 
-        string? paused = PauseReason(resources, strategy);
+        string? paused = PauseReason(resources, strategy) ?? _coordinator.UnavailableReason;
         UpdatePaused(paused);
         if (paused is not null)
         {
