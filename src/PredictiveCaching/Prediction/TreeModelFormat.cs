@@ -228,7 +228,7 @@ public static class TreeModelFormat
         {
             loaded = Load(path);
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             reason = "there is no model file at " + path;
             return false;
