@@ -113,20 +113,21 @@ public sealed class ModelTrainer
         var completion = new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
+            TrainingOutcome outcome;
             try
             {
-                completion.SetResult(TrainCore(samples));
+                outcome = TrainCore(samples);
             }
 #pragma warning disable CA1031 // Training must never bring the host down; TrainCore already turns failures into outcomes.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                completion.SetResult(new TrainingOutcome { Status = TrainingStatus.Failed, Message = ex.Message });
+                outcome = new TrainingOutcome { Status = TrainingStatus.Failed, Message = ex.Message };
             }
-            finally
-            {
-                Volatile.Write(ref _running, 0);
-            }
+
+            // Released before the result is published, so whoever awaits it can start the next training at once.
+            Volatile.Write(ref _running, 0);
+            completion.SetResult(outcome);
         })
         {
             IsBackground = true,
