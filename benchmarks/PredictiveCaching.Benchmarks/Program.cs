@@ -6,5 +6,10 @@ if (args.Length > 0 && args[0] == "footprint")
     return Footprint.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "ml-report")
+{
+    return MlReport.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
