@@ -11,5 +11,10 @@ if (args.Length > 0 && args[0] == "ci")
     return CiGuard.Run();
 }
 
+if (args.Length > 0 && args[0] == "ml-report")
+{
+    return MlReport.Run(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

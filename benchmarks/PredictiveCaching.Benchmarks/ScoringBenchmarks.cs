@@ -1,0 +1,119 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Microsoft.ML;
+using PredictiveCaching.MachineLearning;
+using PredictiveCaching.MachineLearning.Training;
+using PredictiveCaching.Prediction;
+
+namespace PredictiveCaching.Benchmarks;
+
+/// <summary>
+/// Scoring one trained access model (100 trees, the built-in feature width) with ML.NET's <c>PredictionEngine</c> (the
+/// baseline) and with the compiled flat-array form, per row and per batch of <see cref="BatchSize"/> candidates.
+/// Targets: at least <see cref="TargetSpeedup"/>× faster and <see cref="TargetAllocatedBytes"/> bytes per call.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class ScoringBenchmarks
+{
+    public const int BatchSize = 256;
+    public const double TargetSpeedup = 10;
+    public const long TargetAllocatedBytes = 0;
+    public const int FeatureCount = 29;
+
+    private PredictionEngine<TrainingRow, ClassifierPrediction> _engine = null!;
+    private TreeModel _model = null!;
+    private TrainingRow[] _rows = null!;
+    private float[] _flat = null!;
+    private double[] _scores = null!;
+    private ClassifierPrediction _prediction = new();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        FastTreeTrainingResult trained = TrainSynthetic(20_000, FeatureCount, new MachineLearningOptions());
+        _model = trained.Model;
+        _engine = trained.Context.Model.CreatePredictionEngine<TrainingRow, ClassifierPrediction>(trained.ClassifierPipeline, inputSchemaDefinition: trained.InputSchema);
+        var random = new Random(3);
+        _rows = new TrainingRow[BatchSize];
+        _flat = new float[BatchSize * FeatureCount];
+        for (int r = 0; r < BatchSize; r++)
+        {
+            float[] row = new float[FeatureCount];
+            for (int f = 0; f < FeatureCount; f++)
+            {
+                row[f] = (float)(random.NextDouble() * 10d);
+            }
+
+            _rows[r] = new TrainingRow { Features = row };
+            row.CopyTo(_flat, r * FeatureCount);
+        }
+
+        _scores = new double[BatchSize];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _engine.Dispose();
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Row")]
+    public float PredictionEngineRow()
+    {
+        _engine.Predict(_rows[0], ref _prediction);
+        return _prediction.Probability;
+    }
+
+    [Benchmark]
+    [BenchmarkCategory("Row")]
+    public double CompiledRow() => _model.PredictProbability(_flat.AsSpan(0, FeatureCount));
+
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("Batch256")]
+    public float PredictionEngineBatch256()
+    {
+        float sum = 0;
+        for (int r = 0; r < BatchSize; r++)
+        {
+            _engine.Predict(_rows[r], ref _prediction);
+            sum += _prediction.Probability;
+        }
+
+        return sum;
+    }
+
+    [Benchmark]
+    [BenchmarkCategory("Batch256")]
+    public double CompiledBatch256()
+    {
+        _model.PredictProbabilities(_flat, _scores);
+        return _scores[BatchSize - 1];
+    }
+
+    /// <summary>Trains on synthetic samples whose read probability depends on a few features.</summary>
+    internal static FastTreeTrainingResult TrainSynthetic(int count, int featureCount, MachineLearningOptions options)
+    {
+        var random = new Random(1);
+        var samples = new LabelledSample[count];
+        for (int i = 0; i < count; i++)
+        {
+            float[] features = new float[featureCount];
+            for (int f = 0; f < featureCount; f++)
+            {
+                features[f] = (float)(random.NextDouble() * 10d);
+            }
+
+            double logit = (0.8 * features[0]) - (0.5 * features[1]) + (0.3 * Math.Sin(features[2])) - 1d;
+            bool label = random.NextDouble() < 1d / (1d + Math.Exp(-logit));
+            samples[i] = new LabelledSample(features, label, 1f, label ? (float)Math.Log(1001d + (50d * features[3])) : float.NaN, i * TimeSpan.TicksPerSecond);
+        }
+
+        string[] names = new string[featureCount];
+        for (int f = 0; f < featureCount; f++)
+        {
+            names[f] = "f" + f.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return FastTreeModelBuilder.Train(samples, names, [], options, 1, 0, TimeSpan.FromMinutes(5));
+    }
+}

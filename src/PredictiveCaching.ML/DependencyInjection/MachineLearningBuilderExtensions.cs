@@ -1,0 +1,114 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PredictiveCaching.Features;
+using PredictiveCaching.MachineLearning;
+using PredictiveCaching.MachineLearning.DependencyInjection;
+using PredictiveCaching.MachineLearning.Diagnostics;
+using PredictiveCaching.MachineLearning.Training;
+using PredictiveCaching.Prediction;
+using PredictiveCaching.Prefetching;
+using PredictiveCaching.Resources;
+using PredictiveCaching.Strategies;
+using PredictiveCaching.Tracking;
+using PredictiveCaching.Warming;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds learned prediction (ML.NET FastTree) to predictive loading.</summary>
+public static class MachineLearningBuilderExtensions
+{
+    /// <summary>
+    /// Trains access and size models in the background from the access history and swaps them in once they beat the
+    /// predictor in use; loads a saved model at start when <see cref="MachineLearningOptions.ModelPath"/> names one.
+    /// Calling it again only applies <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The predictive loading builder.</param>
+    /// <param name="configure">Optional changes to the default options.</param>
+    /// <returns>The builder.</returns>
+    public static IPredictiveLoadingBuilder AddMachineLearning(this IPredictiveLoadingBuilder builder, Action<MachineLearningOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        IServiceCollection services = builder.Services;
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (services.Any(d => d.ServiceType == typeof(MachineLearningMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<MachineLearningMarker>();
+        services.AddOptions<MachineLearningOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MachineLearningOptions>, MachineLearningOptionsValidator>());
+        services.TryAddSingleton(sp => new TrainingSampleStore(Options(sp).MaxTrainingSamples));
+        services.TryAddSingleton(sp => new TrainingSampler(
+            sp.GetRequiredService<AccessTracker>(),
+            sp.GetRequiredService<FeatureVectorBuilder>(),
+            sp.GetRequiredService<ResourceMonitor>(),
+            sp.GetRequiredService<StrategySelector>(),
+            sp.GetRequiredService<KeyPriorities>(),
+            sp.GetRequiredService<TrainingSampleStore>(),
+            Options(sp),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            StrategySelector strategies = sp.GetRequiredService<StrategySelector>();
+            return new ModelTrainer(
+                sp.GetRequiredService<TrainingSampler>(),
+                sp.GetRequiredService<FeatureSchema>(),
+                sp.GetRequiredService<ActivePredictor>(),
+                sp.GetService<PrefetchAccuracy>(),
+                () => strategies.Current.LookaheadWindow,
+                Options(sp),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelTrainer>());
+        });
+        services.TryAddSingleton(sp => new ModelTrainingService(
+            sp.GetRequiredService<ModelTrainer>(),
+            Options(sp),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ModelTrainingService>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ModelTrainingService>(sp => sp.GetRequiredService<ModelTrainingService>()));
+
+        // The saved model is loaded where the active predictor is made, so it is in place before the first prefetch cycle.
+        services.Replace(ServiceDescriptor.Singleton(CreateActivePredictor));
+        return builder;
+    }
+
+    private static MachineLearningOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<MachineLearningOptions>>().Value;
+
+    private static ActivePredictor CreateActivePredictor(IServiceProvider sp)
+    {
+        var active = new ActivePredictor(new HeuristicAccessPredictor());
+        if (Options(sp).ModelPath is not { } path)
+        {
+            return active;
+        }
+
+        ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelTrainer>();
+        if (!File.Exists(path))
+        {
+            Log.NoModelFile(logger, path);
+            return active;
+        }
+
+        if (TreeModelFormat.TryLoad(path, sp.GetRequiredService<FeatureSchema>(), out TreeModel? model, out string? reason))
+        {
+            active.Use(model);
+            Log.ModelLoaded(logger, model.Metadata.Version, path, model.Metadata.SampleCount, model.Metadata.HoldoutLogLoss);
+        }
+        else
+        {
+            Log.ModelRefused(logger, path, reason);
+        }
+
+        return active;
+    }
+
+    /// <summary>Marks a collection that already has learned prediction.</summary>
+    private sealed class MachineLearningMarker;
+}

@@ -1,0 +1,110 @@
+namespace PredictiveCaching.MachineLearning;
+
+/// <summary>
+/// Options of learned prediction (<c>AddMachineLearning()</c>): how training data is cut from the access history, the
+/// FastTree hyper-parameters, and when models are retrained. Validated at start.
+/// </summary>
+public sealed class MachineLearningOptions
+{
+    /// <summary>The configuration path of these options, used in validation messages.</summary>
+    public const string SectionName = "PredictiveLoading:MachineLearning";
+
+    /// <summary>Gets or sets the number of boosted trees per model.</summary>
+    /// <value>100; in [1, 10000].</value>
+    public int NumberOfTrees { get; set; } = 100;
+
+    /// <summary>
+    /// Gets or sets the intended maximum depth of a tree. FastTree grows trees leaf-wise and has no depth limit, so this
+    /// caps the leaf count at 2^depth (see <see cref="MaximumLeaves"/>) rather than the depth itself.
+    /// </summary>
+    /// <value>10; in [1, 20].</value>
+    public int MaximumDepth { get; set; } = 10;
+
+    /// <summary>
+    /// Gets or sets the most leaves per tree. The leaf count FastTree is given is
+    /// <c>min(2^MaximumDepth, MaximumLeaves, max(2, trainingRows / MinimumSamplesToSplit))</c>.
+    /// </summary>
+    /// <value>64; in [2, 131072].</value>
+    public int MaximumLeaves { get; set; } = 64;
+
+    /// <summary>Gets or sets the fewest training examples in a leaf (FastTree's <c>MinimumExampleCountPerLeaf</c>).</summary>
+    /// <value>2; in [1, 100000].</value>
+    public int MinimumExampleCountPerLeaf { get; set; } = 2;
+
+    /// <summary>
+    /// Gets or sets the fewest samples a node needs to be split. FastTree has no such knob: a split already needs
+    /// 2 × <see cref="MinimumExampleCountPerLeaf"/> examples; this one bounds the leaf count by training rows / this value.
+    /// </summary>
+    /// <value>5; in [2, 1000000].</value>
+    public int MinimumSamplesToSplit { get; set; } = 5;
+
+    /// <summary>Gets or sets the boosting learning rate.</summary>
+    /// <value>0.2; in (0, 1].</value>
+    public double LearningRate { get; set; } = 0.2;
+
+    /// <summary>Gets or sets the normalised importance (share of the total gain) below which a feature is left out of the next training.</summary>
+    /// <value>0.05; in [0, 1).</value>
+    public double FeatureImportanceThreshold { get; set; } = 0.05;
+
+    /// <summary>Gets or sets how many labelled samples must exist before the first training.</summary>
+    /// <value>1000; in [10, 10000000].</value>
+    public int MinSamplesForTraining { get; set; } = 1000;
+
+    /// <summary>Gets or sets how often a model is retrained.</summary>
+    /// <value>1 hour; in [1 s, 7 days].</value>
+    public TimeSpan RetrainingInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the shortest time between two trainings, also when accuracy drops or a training failed.</summary>
+    /// <value>5 minutes; in [0, RetrainingInterval].</value>
+    public TimeSpan MinimumRetrainingGap { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Gets or sets the drop of measured prefetch precision (below its value when the model was swapped in) that
+    /// triggers a retraining before <see cref="RetrainingInterval"/>.
+    /// </summary>
+    /// <value>0.15; in (0, 1].</value>
+    public double AccuracyDropThreshold { get; set; } = 0.15;
+
+    /// <summary>Gets or sets how often samples are cut from the tracked keys and due samples labelled.</summary>
+    /// <value>30 seconds; in [100 ms, 1 hour].</value>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the most keys sampled at one sample time (a uniform random subset of the tracked keys, weighted back up).</summary>
+    /// <value>1000; in [1, 1000000].</value>
+    public int MaxSamplesPerTick { get; set; } = 1000;
+
+    /// <summary>Gets or sets the most samples waiting for their window to pass; new samples are skipped while it is full.</summary>
+    /// <value>50000; in [1, 10000000].</value>
+    public int MaxPendingSamples { get; set; } = 50_000;
+
+    /// <summary>Gets or sets the most labelled samples kept (the newest); older ones are overwritten.</summary>
+    /// <value>100000; in [10, 10000000].</value>
+    public int MaxTrainingSamples { get; set; } = 100_000;
+
+    /// <summary>Gets or sets the share of negative samples kept; a kept one weighs 1 / rate, so the data keeps its true base rate.</summary>
+    /// <value>0.25; in (0, 1].</value>
+    public double NegativeSamplingRate { get; set; } = 0.25;
+
+    /// <summary>Gets or sets the newest share of samples held out to compare a new model with the current one.</summary>
+    /// <value>0.2; in [0.05, 0.5].</value>
+    public double HoldoutFraction { get; set; } = 0.2;
+
+    /// <summary>Gets or sets the share of samples (just before the held-out slice) used to fit the Platt calibration.</summary>
+    /// <value>0.1; in [0.05, 0.4].</value>
+    public double CalibrationFraction { get; set; } = 0.1;
+
+    /// <summary>Gets or sets the fewest positive samples with a known size needed to train a size model.</summary>
+    /// <value>50; in [2, 10000000].</value>
+    public int MinSizeSamples { get; set; } = 50;
+
+    /// <summary>
+    /// Gets or sets a file to load a model from at start (so a restarted service predicts from its first cycle) and to save
+    /// every accepted model to; <see langword="null"/> keeps models in memory only.
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public string? ModelPath { get; set; }
+
+    /// <summary>Gets or sets the random seed for sampling and training, so a replay is repeatable.</summary>
+    /// <value>42.</value>
+    public int Seed { get; set; } = 42;
+}

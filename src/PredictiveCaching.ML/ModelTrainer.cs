@@ -1,0 +1,322 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using PredictiveCaching.Features;
+using PredictiveCaching.MachineLearning.Diagnostics;
+using PredictiveCaching.MachineLearning.Training;
+using PredictiveCaching.Prediction;
+using PredictiveCaching.Prefetching;
+
+namespace PredictiveCaching.MachineLearning;
+
+/// <summary>
+/// Trains access and size models from the labelled samples and swaps an accepted model into the
+/// <see cref="ActivePredictor"/>. The background service calls it on schedule; a trace replayer or a test drives it
+/// directly: <see cref="CollectSamples"/> at each step of virtual time, <see cref="TrainAsync"/> when it wants a model.
+/// </summary>
+/// <remarks>
+/// At most one training runs at a time, on a dedicated background thread with <see cref="ThreadPriority.BelowNormal"/>
+/// (not a pool thread: a training of several seconds must not hold one of the pool threads the application's reads
+/// continue on). Readers never wait: the swap is one reference write in <see cref="ActivePredictor.Use"/>.
+/// </remarks>
+public sealed class ModelTrainer
+{
+    private const int MinimumOutcomesForPrecision = 20;
+
+    private readonly TrainingSampler _sampler;
+    private readonly FeatureSchema _schema;
+    private readonly ActivePredictor _active;
+    private readonly PrefetchAccuracy? _accuracy;
+    private readonly Func<TimeSpan> _lookahead;
+    private readonly MachineLearningOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private IReadOnlyList<DroppedFeature> _nextDropped = [];
+    private int _running;
+    private int _nextVersion = 1;
+    private long _lastAttemptTicks = long.MinValue;
+    private bool _hasModel;
+    private double _precisionBaseline = double.NaN;
+    private Task<TrainingOutcome>? _current;
+
+    internal ModelTrainer(
+        TrainingSampler sampler,
+        FeatureSchema schema,
+        ActivePredictor active,
+        PrefetchAccuracy? accuracy,
+        Func<TimeSpan> lookahead,
+        MachineLearningOptions options,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _sampler = sampler;
+        _schema = schema;
+        _active = active;
+        _accuracy = accuracy;
+        _lookahead = lookahead;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        if (active.Current is TreeModel loaded)
+        {
+            _hasModel = true;
+            _nextVersion = loaded.Metadata.Version + 1;
+            _lastAttemptTicks = time.GetUtcNow().UtcTicks;
+        }
+    }
+
+    /// <summary>Gets how many labelled samples are held for training.</summary>
+    public int LabelledSampleCount => _sampler.Store.Count;
+
+    /// <summary>Gets how many samples wait for their lookahead window to pass.</summary>
+    public int PendingSampleCount => _sampler.PendingCount;
+
+    /// <summary>Gets a value indicating whether a training is running.</summary>
+    public bool IsTraining => Volatile.Read(ref _running) != 0;
+
+    /// <summary>Gets the features the next training leaves out, and why.</summary>
+    public IReadOnlyList<DroppedFeature> NextDroppedFeatures => Volatile.Read(ref _nextDropped);
+
+    /// <summary>Gets the training started last, if any; lets a caller wait for a training the schedule started.</summary>
+    internal Task<TrainingOutcome>? CurrentTraining => Volatile.Read(ref _current);
+
+    /// <summary>
+    /// Labels the pending samples whose window has passed and cuts new samples from the tracked keys, at the
+    /// <see cref="TimeProvider"/>'s current time. The background service calls this every
+    /// <see cref="MachineLearningOptions.SampleInterval"/>; a replayer calls it as its virtual clock advances.
+    /// </summary>
+    /// <returns>How many new samples were taken.</returns>
+    public int CollectSamples() => _sampler.SampleNow();
+
+    /// <summary>
+    /// Trains now on the labelled samples held, on a dedicated below-normal-priority thread, and swaps the model in when
+    /// it is at least as good as the one in use on the newest held-out slice.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting; a training already under way runs to its end.</param>
+    /// <returns>How the attempt ended.</returns>
+    public ValueTask<TrainingOutcome> TrainAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
+        {
+            return ValueTask.FromResult(new TrainingOutcome { Status = TrainingStatus.AlreadyRunning, Message = "another training is running" });
+        }
+
+        Interlocked.Exchange(ref _lastAttemptTicks, _time.GetUtcNow().UtcTicks);
+        LabelledSample[] samples = _sampler.Store.Snapshot();
+        if (samples.Length < _options.MinSamplesForTraining)
+        {
+            Volatile.Write(ref _running, 0);
+            string reason = $"{samples.Length} labelled samples, {_options.MinSamplesForTraining} needed";
+            Log.TrainingSkipped(_logger, reason);
+            return ValueTask.FromResult(new TrainingOutcome { Status = TrainingStatus.NotEnoughData, Message = reason });
+        }
+
+        var completion = new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            TrainingOutcome outcome;
+            try
+            {
+                outcome = TrainCore(samples);
+            }
+#pragma warning disable CA1031 // Training must never bring the host down; TrainCore already turns failures into outcomes.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                outcome = new TrainingOutcome { Status = TrainingStatus.Failed, Message = ex.Message };
+            }
+
+            // Released before the result is published, so whoever awaits it can start the next training at once.
+            Volatile.Write(ref _running, 0);
+            completion.SetResult(outcome);
+        })
+        {
+            IsBackground = true,
+            Priority = ThreadPriority.BelowNormal,
+            Name = "PredictiveCaching model training",
+        };
+        Volatile.Write(ref _current, completion.Task);
+        thread.Start();
+        return new ValueTask<TrainingOutcome>(completion.Task.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>Decides whether the schedule should start a training now.</summary>
+    internal bool ShouldTrain()
+    {
+        if (IsTraining || _sampler.Store.Count < _options.MinSamplesForTraining)
+        {
+            return false;
+        }
+
+        long now = _time.GetUtcNow().UtcTicks;
+        long last = Interlocked.Read(ref _lastAttemptTicks);
+        if (last == long.MinValue)
+        {
+            return true;
+        }
+
+        long since = now - last;
+        if (since < _options.MinimumRetrainingGap.Ticks)
+        {
+            return false;
+        }
+
+        if (!_hasModel || since >= _options.RetrainingInterval.Ticks)
+        {
+            return true;
+        }
+
+        return AccuracyDropped();
+    }
+
+    private bool AccuracyDropped()
+    {
+        if (_accuracy is null || _accuracy.OutcomesInWindow < MinimumOutcomesForPrecision)
+        {
+            return false;
+        }
+
+        double precision = _accuracy.Precision;
+        if (double.IsNaN(precision))
+        {
+            return false;
+        }
+
+        if (double.IsNaN(_precisionBaseline))
+        {
+            _precisionBaseline = precision;
+            return false;
+        }
+
+        if (precision < _precisionBaseline - _options.AccuracyDropThreshold)
+        {
+            Log.AccuracyDropped(_logger, _precisionBaseline, precision);
+            return true;
+        }
+
+        return false;
+    }
+
+    private TrainingOutcome TrainCore(LabelledSample[] samples)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        int version = _nextVersion;
+        IReadOnlyList<DroppedFeature> dropped = Volatile.Read(ref _nextDropped);
+        int positives = 0;
+        foreach (LabelledSample s in samples)
+        {
+            positives += s.Label ? 1 : 0;
+        }
+
+        Log.TrainingStarted(_logger, version, samples.Length, positives, dropped.Count);
+        FastTreeTrainingResult result;
+        try
+        {
+            result = FastTreeModelBuilder.Train(samples, _schema.Names, dropped, _options, version, _time.GetUtcNow().UtcTicks, _lookahead());
+        }
+        catch (TrainingDataException ex)
+        {
+            Log.TrainingSkipped(_logger, ex.Message);
+            return new TrainingOutcome { Status = TrainingStatus.NotEnoughData, Message = ex.Message, Duration = stopwatch.Elapsed };
+        }
+#pragma warning disable CA1031 // A failed training leaves the current predictor in use; it is logged, never thrown at the application.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.TrainingFailed(_logger, ex);
+            return new TrainingOutcome { Status = TrainingStatus.Failed, Message = ex.Message, Duration = stopwatch.Elapsed };
+        }
+
+        UpdateDroppedFeatures(result.Importances, dropped);
+
+        IAccessPredictor current = _active.Current;
+        double previousLoss = current is TreeModel previous && _schema.Matches(previous.FeatureNames)
+            ? ModelEvaluation.Evaluate(previous, result.Holdout).LogLoss
+            : result.BaselineLogLoss;
+        ModelEvaluation evaluation = result.Evaluation;
+        TimeSpan duration = stopwatch.Elapsed;
+
+        // "At least as good": a NaN on either side (an empty held-out slice) never replaces a model.
+        bool accepted = evaluation.LogLoss <= previousLoss;
+        if (!accepted)
+        {
+            Log.ModelRejected(_logger, version, evaluation.LogLoss, current.Kind, previousLoss, evaluation.Auc);
+            return Outcome(TrainingStatus.Rejected);
+        }
+
+        _active.Use(result.Model);
+        _nextVersion = version + 1;
+        _hasModel = true;
+        _precisionBaseline = double.NaN;
+        Log.ModelAccepted(_logger, version, current.Kind, evaluation.LogLoss, previousLoss, evaluation.Auc, evaluation.SizeRmse, duration);
+        Save(result.Model);
+        return Outcome(TrainingStatus.Accepted);
+
+        TrainingOutcome Outcome(TrainingStatus status) => new()
+        {
+            Status = status,
+            Model = result.Model,
+            LogLoss = evaluation.LogLoss,
+            PreviousLogLoss = previousLoss,
+            Auc = evaluation.Auc,
+            Duration = duration,
+        };
+    }
+
+    // A feature left out of this training has no importance in it; it is re-admitted next time to earn its place back.
+    private void UpdateDroppedFeatures(double[] importances, IReadOnlyList<DroppedFeature> droppedNow)
+    {
+        double threshold = _options.FeatureImportanceThreshold;
+        var next = new List<DroppedFeature>();
+        int kept = 0;
+        for (int i = 0; i < importances.Length; i++)
+        {
+            string name = _schema.Names[i];
+            bool wasDropped = false;
+            foreach (DroppedFeature d in droppedNow)
+            {
+                wasDropped |= string.Equals(d.Name, name, StringComparison.Ordinal);
+            }
+
+            if (!wasDropped && importances[i] < threshold)
+            {
+                next.Add(new DroppedFeature(name, importances[i], threshold));
+            }
+            else if (!wasDropped)
+            {
+                kept++;
+            }
+        }
+
+        // A model needs something to split on: if every feature falls below the threshold, none is dropped.
+        if (kept == 0)
+        {
+            next.Clear();
+        }
+
+        Volatile.Write(ref _nextDropped, next);
+        if (next.Count > 0 && _logger.IsEnabled(LogLevel.Information))
+        {
+            string names = string.Join(", ", next.Select(d => d.Name + " (" + d.Importance.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture) + ")"));
+            Log.FeaturesDropped(_logger, threshold, names);
+        }
+    }
+
+    private void Save(TreeModel model)
+    {
+        if (_options.ModelPath is not { } path)
+        {
+            return;
+        }
+
+        try
+        {
+            TreeModelFormat.Save(model, path);
+        }
+#pragma warning disable CA1031 // A model that cannot be saved is still used; the failure is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ModelSaveFailed(_logger, path, ex);
+        }
+    }
+}

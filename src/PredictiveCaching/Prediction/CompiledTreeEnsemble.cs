@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace PredictiveCaching.Prediction;
+
+/// <summary>
+/// A trained ensemble of regression trees flattened into arrays, scored without allocation and without ML.NET.
+/// The score of a row is <c>Bias + Σ leafValue(tree, row)</c>; for a FastTree binary classifier that is the raw score
+/// fed to the calibrator, for a FastTree regressor it is the prediction.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Nodes of all trees share one set of arrays. A child reference <c>c ≥ 0</c> is another node; <c>c &lt; 0</c> is the
+/// leaf <c>~c</c>. A row goes left when <c>row[SplitFeatures[n]] &lt;= Thresholds[n]</c> and right otherwise, as in
+/// ML.NET's FastTree, so a NaN feature (every comparison false) goes right.
+/// </para>
+/// <para>
+/// Every child node has a higher index than its parent (checked on construction), so scoring always ends: a tree
+/// of depth d takes d comparisons.
+/// </para>
+/// </remarks>
+public sealed class CompiledTreeEnsemble
+{
+    private readonly int[] _roots;
+    private readonly int[] _splitFeatures;
+    private readonly float[] _thresholds;
+    private readonly int[] _left;
+    private readonly int[] _right;
+    private readonly double[] _leafValues;
+
+    /// <summary>Initializes a new instance of the <see cref="CompiledTreeEnsemble"/> class, validating every reference.</summary>
+    /// <param name="featureCount">The length of the feature vectors the ensemble scores.</param>
+    /// <param name="bias">A constant added to every score.</param>
+    /// <param name="roots">The root of each tree: a node index, or <c>~leaf</c> for a tree that is a single leaf.</param>
+    /// <param name="splitFeatures">The feature each node compares.</param>
+    /// <param name="thresholds">The threshold each node compares against (<c>&lt;=</c> goes left).</param>
+    /// <param name="left">The left child of each node (node index, or <c>~leaf</c>).</param>
+    /// <param name="right">The right child of each node (node index, or <c>~leaf</c>).</param>
+    /// <param name="leafValues">The output of each leaf, already multiplied by its tree's weight.</param>
+    /// <exception cref="ArgumentException">The arrays do not describe a well-formed ensemble.</exception>
+    public CompiledTreeEnsemble(
+        int featureCount,
+        double bias,
+        int[] roots,
+        int[] splitFeatures,
+        float[] thresholds,
+        int[] left,
+        int[] right,
+        double[] leafValues)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
+        ArgumentNullException.ThrowIfNull(roots);
+        ArgumentNullException.ThrowIfNull(splitFeatures);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        ArgumentNullException.ThrowIfNull(leafValues);
+        Validate(featureCount, bias, roots, splitFeatures, thresholds, left, right, leafValues);
+        FeatureCount = featureCount;
+        Bias = bias;
+        _roots = roots;
+        _splitFeatures = splitFeatures;
+        _thresholds = thresholds;
+        _left = left;
+        _right = right;
+        _leafValues = leafValues;
+    }
+
+    /// <summary>Gets the length of the feature vectors the ensemble scores.</summary>
+    public int FeatureCount { get; }
+
+    /// <summary>Gets the constant added to every score.</summary>
+    public double Bias { get; }
+
+    /// <summary>Gets the number of trees.</summary>
+    public int TreeCount => _roots.Length;
+
+    /// <summary>Gets the number of split nodes over all trees.</summary>
+    public int NodeCount => _splitFeatures.Length;
+
+    /// <summary>Gets the number of leaves over all trees.</summary>
+    public int LeafCount => _leafValues.Length;
+
+    internal ReadOnlySpan<int> Roots => _roots;
+
+    internal ReadOnlySpan<int> SplitFeatures => _splitFeatures;
+
+    internal ReadOnlySpan<float> Thresholds => _thresholds;
+
+    internal ReadOnlySpan<int> LeftChildren => _left;
+
+    internal ReadOnlySpan<int> RightChildren => _right;
+
+    internal ReadOnlySpan<double> LeafValues => _leafValues;
+
+    /// <summary>Scores one feature vector. Does not allocate.</summary>
+    /// <param name="features">Exactly <see cref="FeatureCount"/> values.</param>
+    /// <returns>The ensemble's raw score.</returns>
+    public double Score(ReadOnlySpan<float> features)
+    {
+        if (features.Length != FeatureCount)
+        {
+            ThrowLength(features.Length, FeatureCount, nameof(features));
+        }
+
+        int[] roots = _roots;
+        double sum = Bias;
+        for (int t = 0; t < roots.Length; t++)
+        {
+            sum += _leafValues[~Descend(roots[t], features)];
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Scores a batch of feature vectors stored row after row. Does not allocate. Walks tree by tree over all rows,
+    /// so one tree's nodes stay in cache while the rows go by.
+    /// </summary>
+    /// <param name="rows">The rows, each <see cref="FeatureCount"/> values, concatenated.</param>
+    /// <param name="destination">One score per row.</param>
+    public void ScoreBatch(ReadOnlySpan<float> rows, Span<double> destination)
+    {
+        int count = destination.Length;
+        if (rows.Length != count * FeatureCount)
+        {
+            ThrowLength(rows.Length, count * FeatureCount, nameof(rows));
+        }
+
+        destination.Fill(Bias);
+        int[] roots = _roots;
+        int width = FeatureCount;
+        for (int t = 0; t < roots.Length; t++)
+        {
+            int root = roots[t];
+            for (int r = 0; r < count; r++)
+            {
+                destination[r] += _leafValues[~Descend(root, rows.Slice(r * width, width))];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Descend(int node, ReadOnlySpan<float> features)
+    {
+        while (node >= 0)
+        {
+            // NaN <= t is false: missing values go right, as in ML.NET.
+            node = features[_splitFeatures[node]] <= _thresholds[node] ? _left[node] : _right[node];
+        }
+
+        return node;
+    }
+
+    private static void Validate(int featureCount, double bias, int[] roots, int[] splitFeatures, float[] thresholds, int[] left, int[] right, double[] leafValues)
+    {
+        int nodes = splitFeatures.Length;
+        if (thresholds.Length != nodes || left.Length != nodes || right.Length != nodes)
+        {
+            throw new ArgumentException("The split feature, threshold, left and right child arrays must have the same length.");
+        }
+
+        if (!double.IsFinite(bias))
+        {
+            throw new ArgumentException("The bias must be finite.", nameof(bias));
+        }
+
+        for (int t = 0; t < roots.Length; t++)
+        {
+            CheckChild(roots[t], -1, nodes, leafValues.Length, "root of tree", t);
+        }
+
+        for (int n = 0; n < nodes; n++)
+        {
+            if ((uint)splitFeatures[n] >= (uint)featureCount)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Node {n} splits on feature {splitFeatures[n]}, outside [0, {featureCount})."));
+            }
+
+            if (float.IsNaN(thresholds[n]))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Node {n} has a NaN threshold."));
+            }
+
+            CheckChild(left[n], n, nodes, leafValues.Length, "left child of node", n);
+            CheckChild(right[n], n, nodes, leafValues.Length, "right child of node", n);
+        }
+
+        for (int l = 0; l < leafValues.Length; l++)
+        {
+            if (!double.IsFinite(leafValues[l]))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Leaf {l} has a value that is not finite."));
+            }
+        }
+    }
+
+    private static void CheckChild(int child, int parent, int nodes, int leaves, string what, int owner)
+    {
+        bool valid = child >= 0 ? child > parent && child < nodes : ~child < leaves;
+        if (!valid)
+        {
+            throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The {what} {owner} refers to {(child >= 0 ? "node " + child.ToString(CultureInfo.InvariantCulture) : "leaf " + (~child).ToString(CultureInfo.InvariantCulture))}, which does not exist or does not come after its parent."));
+        }
+    }
+
+    private static void ThrowLength(int actual, int expected, string paramName) =>
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Expected {expected} values but got {actual}."), paramName);
+}
