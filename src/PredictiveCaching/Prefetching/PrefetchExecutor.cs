@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,8 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
     private readonly IPrefetchCoordinator _coordinator;
     private readonly TimeSpan _leaseTime;
     private readonly ILogger _logger;
+    private readonly PredictiveCachingMetrics _metrics;
+    private readonly PredictiveCachingTracing _tracing;
     private readonly ConcurrentDictionary<string, Task?> _inflight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long UntilTicks, int Failures)> _backoff = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
@@ -44,8 +47,12 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         PrefetchStatistics statistics,
         PrefetchOutcomeWatch outcomes,
         IPrefetchCoordinator coordinator,
+        PredictiveCachingMetrics metrics,
+        PredictiveCachingTracing tracing,
         ILogger<PrefetchExecutor> logger)
     {
+        _metrics = metrics;
+        _tracing = tracing;
         _services = services;
         _tracker = tracker;
         _time = time;
@@ -148,6 +155,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
     {
         // Never run a source on the caller's (the cycle's) thread.
         await Task.Yield();
+        long started = _time.GetTimestamp();
         bool committed = false;
         IAsyncDisposable? lease = null;
         try
@@ -185,6 +193,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
                 _budget.Commit(reservedBytes, value.Value.LongLength, now);
                 committed = true;
                 _statistics.OnCompleted(value.Value.LongLength);
+                _metrics.RecordPrefetch(_time.GetElapsedTime(started));
             }
             catch (Exception exception) when (!_shutdown.IsCancellationRequested)
             {
@@ -256,6 +265,9 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 
     private async Task<PrefetchedValue?> LoadAsync(string key, IPrefetchSource source)
     {
+        // One span per origin load (never per cache read); the key is not a tag: unbounded cardinality, maybe personal.
+        using Activity? activity = _tracing.Source.StartActivity("predictive_caching.source_load");
+        activity?.SetTag("predictive_caching.source", source.GetType().Name);
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, timeout.Token);
         try
