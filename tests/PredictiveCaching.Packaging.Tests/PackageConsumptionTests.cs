@@ -9,6 +9,7 @@ namespace PredictiveCaching.Packaging.Tests;
 public sealed class PackageConsumptionTests : IDisposable
 {
     private const string Version = "0.1.0-preview";
+    private static readonly string[] Packages = ["PredictiveCaching", "PredictiveCaching.Redis"];
     private readonly string _work = Directory.CreateTempSubdirectory("predictive-caching-pack-").FullName;
 
     [Fact]
@@ -16,17 +17,16 @@ public sealed class PackageConsumptionTests : IDisposable
     {
         string root = RepositoryRoot();
         string feed = Path.Combine(_work, "feed");
-        await DotNetCli.RunAsync(root, "pack", "src/PredictiveCaching/PredictiveCaching.csproj", "-c", "Release", "-o", feed);
-
-        string package = Path.Combine(feed, $"PredictiveCaching.{Version}.nupkg");
-        Assert.True(File.Exists(Path.Combine(feed, $"PredictiveCaching.{Version}.snupkg")), "symbols package");
-        using (ZipArchive zip = ZipFile.OpenRead(package))
+        foreach (string id in Packages)
         {
+            await DotNetCli.RunAsync(root, "pack", $"src/{id}/{id}.csproj", "-c", "Release", "-o", feed);
+            Assert.True(File.Exists(Path.Combine(feed, $"{id}.{Version}.snupkg")), $"symbols package of {id}");
+            using ZipArchive zip = ZipFile.OpenRead(Path.Combine(feed, $"{id}.{Version}.nupkg"));
             string[] entries = [.. zip.Entries.Select(e => e.FullName)];
             Assert.Contains("README.md", entries);
             Assert.Contains("LICENSE", entries);
-            Assert.Contains("lib/net10.0/PredictiveCaching.dll", entries);
-            Assert.Contains("lib/net10.0/PredictiveCaching.xml", entries);
+            Assert.Contains($"lib/net10.0/{id}.dll", entries);
+            Assert.Contains($"lib/net10.0/{id}.xml", entries);
         }
 
         string app = Path.Combine(_work, "app");
@@ -34,6 +34,10 @@ public sealed class PackageConsumptionTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
+              <config>
+                <!-- A packages folder of its own: the machine-wide one may hold an older build of the same version. -->
+                <add key="globalPackagesFolder" value="{Path.Combine(_work, "packages")}" />
+              </config>
               <packageSources>
                 <add key="local" value="{feed}" />
               </packageSources>
@@ -49,6 +53,7 @@ public sealed class PackageConsumptionTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="PredictiveCaching" Version="{Version}" />
+                <PackageReference Include="PredictiveCaching.Redis" Version="{Version}" />
                 <PackageReference Include="Microsoft.Extensions.Caching.Memory" Version="10.0.0" />
                 <PackageReference Include="Microsoft.Extensions.DependencyInjection" Version="10.0.0" />
               </ItemGroup>
@@ -60,7 +65,10 @@ public sealed class PackageConsumptionTests : IDisposable
 
             var services = new ServiceCollection();
             services.AddDistributedMemoryCache();
-            services.AddPredictiveLoading().AddSource("product:", (key, ct) => Task.FromResult<byte[]?>(new byte[] { 1, 2, 3 }));
+            services.AddPredictiveLoading()
+                .AddSource("product:", (key, ct) => Task.FromResult<byte[]?>(new byte[] { 1, 2, 3 }))
+                .UseRedisCoordination("127.0.0.1:1"); // connects lazily, and never blocks start-up or the cache
+
             using ServiceProvider provider = services.BuildServiceProvider();
             IDistributedCache cache = provider.GetRequiredService<IDistributedCache>();
             cache.SetString("product:1", "hello");
