@@ -11,22 +11,10 @@ internal static class CloudPhysicsCsvReader
 
     public static IEnumerable<TraceRequest> Read(string path)
     {
-        using StreamReader reader = TraceFile.OpenText(path);
-        Range[] fields = new Range[CsvFields.MaxFields];
-        long lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (CsvRows.Row row in CsvRows.Read(path, 5, Header, "version"))
         {
-            lineNumber++;
-            if (lineNumber == 1 && line.StartsWith("version", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (CsvFields.Split(line, fields) < 5)
-            {
-                throw CsvFields.Malformed(path, lineNumber, Header);
-            }
-
+            string line = row.Line;
+            Range[] fields = row.Fields;
             ReadOnlySpan<char> op = line.AsSpan()[fields[2]];
             TraceOperation operation = op.Equals("2a", StringComparison.OrdinalIgnoreCase) ? TraceOperation.Write : TraceOperation.Read;
             yield return new TraceRequest(

@@ -11,22 +11,11 @@ internal static class MetaCdnReader
 
     public static IEnumerable<TraceRequest> Read(string path)
     {
-        using StreamReader reader = TraceFile.OpenText(path);
-        Range[] fields = new Range[CsvFields.MaxFields];
-        long lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        const string expected = "timestamp,cacheKey,OpType,objectSize,responseSize,responseHeaderSize,rangeStart,rangeEnd,TTL,SamplingRate";
+        foreach (CsvRows.Row row in CsvRows.Read(path, 9, expected, HeaderStart))
         {
-            lineNumber++;
-            if (lineNumber == 1 && line.StartsWith(HeaderStart, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (CsvFields.Split(line, fields) < 9)
-            {
-                throw CsvFields.Malformed(path, lineNumber, "timestamp,cacheKey,OpType,objectSize,responseSize,responseHeaderSize,rangeStart,rangeEnd,TTL,SamplingRate");
-            }
-
+            string line = row.Line;
+            Range[] fields = row.Fields;
             long size = CsvFields.Int64(line, fields[3]);
             if (size < 0)
             {

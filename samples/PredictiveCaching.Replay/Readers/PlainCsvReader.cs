@@ -11,35 +11,21 @@ internal static class PlainCsvReader
 
     public static IEnumerable<TraceRequest> Read(string path)
     {
-        using StreamReader reader = TraceFile.OpenText(path);
-        Range[] fields = new Range[CsvFields.MaxFields];
-        long lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (CsvRows.Row row in CsvRows.Read(path, 3, Header, headerPrefix: null))
         {
-            lineNumber++;
-            if (line.Length == 0 || line[0] == '#')
+            ReadOnlySpan<char> span = row.Line;
+            Range[] fields = row.Fields;
+            if (row.LineNumber == 1 && !double.TryParse(span[fields[0]], System.Globalization.CultureInfo.InvariantCulture, out _))
             {
                 continue;
             }
 
-            int count = CsvFields.Split(line, fields);
-            if (count < 3)
-            {
-                throw CsvFields.Malformed(path, lineNumber, Header);
-            }
-
-            ReadOnlySpan<char> span = line;
-            if (lineNumber == 1 && !double.TryParse(span[fields[0]], System.Globalization.CultureInfo.InvariantCulture, out _))
-            {
-                continue;
-            }
-
-            double ttl = count > 3 && !span[fields[3]].IsEmpty ? CsvFields.Double(line, fields[3]) : 0;
-            TraceOperation operation = count > 4 ? ParseOperation(span[fields[4]]) : TraceOperation.Read;
+            double ttl = row.Count > 3 && !span[fields[3]].IsEmpty ? CsvFields.Double(span, fields[3]) : 0;
+            TraceOperation operation = row.Count > 4 ? ParseOperation(span[fields[4]]) : TraceOperation.Read;
             yield return new TraceRequest(
-                CsvFields.Double(line, fields[0]),
-                line[fields[1]],
-                Math.Max(0, CsvFields.Int64(line, fields[2])),
+                CsvFields.Double(span, fields[0]),
+                row.Line[fields[1]],
+                Math.Max(0, CsvFields.Int64(span, fields[2])),
                 Math.Max(0, ttl),
                 operation);
         }
