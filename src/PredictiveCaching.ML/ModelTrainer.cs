@@ -30,6 +30,7 @@ public sealed class ModelTrainer
     private readonly MachineLearningOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SharedModelSync? _shared;
     private IReadOnlyList<DroppedFeature> _nextDropped = [];
     private int _running;
     private int _nextVersion = 1;
@@ -46,7 +47,8 @@ public sealed class ModelTrainer
         Func<TimeSpan> lookahead,
         MachineLearningOptions options,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        SharedModelSync? shared = null)
     {
         _sampler = sampler;
         _schema = schema;
@@ -56,6 +58,7 @@ public sealed class ModelTrainer
         _options = options;
         _time = time;
         _logger = logger;
+        _shared = shared;
         if (active.Current is TreeModel loaded)
         {
             _hasModel = true;
@@ -199,7 +202,8 @@ public sealed class ModelTrainer
     private TrainingOutcome TrainCore(LabelledSample[] samples)
     {
         var stopwatch = Stopwatch.StartNew();
-        int version = _nextVersion;
+        // Above the model in use, which may be a shared one another instance trained: versions rise across instances.
+        int version = Math.Max(_nextVersion, _active.Current is TreeModel inUse ? inUse.Metadata.Version + 1 : 1);
         IReadOnlyList<DroppedFeature> dropped = Volatile.Read(ref _nextDropped);
         int positives = 0;
         foreach (LabelledSample s in samples)
@@ -249,6 +253,7 @@ public sealed class ModelTrainer
         _precisionBaseline = double.NaN;
         Log.ModelAccepted(_logger, version, current.Kind, evaluation.LogLoss, previousLoss, evaluation.Auc, evaluation.SizeRmse, duration);
         Save(result.Model);
+        Publish(result.Model);
         return Outcome(TrainingStatus.Accepted);
 
         TrainingOutcome Outcome(TrainingStatus status) => new()
@@ -300,6 +305,10 @@ public sealed class ModelTrainer
             Log.FeaturesDropped(_logger, threshold, names);
         }
     }
+
+    // On the training thread, so the model is shared before the outcome is reported; the store bounds its own wait.
+    private void Publish(TreeModel model) =>
+        _shared?.PublishAsync(model, CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
     private void Save(TreeModel model)
     {

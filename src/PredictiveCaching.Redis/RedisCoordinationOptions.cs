@@ -47,4 +47,26 @@ public sealed class RedisCoordinationOptions
     /// <summary>Gets or sets a value indicating whether remaining times to live are read for candidates written by other instances.</summary>
     /// <value>Default <see langword="true"/>.</value>
     public bool LookupExpiries { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether trained models are shared through Redis: an accepted model is published, a
+    /// newer published one is taken at the next cycle, and a new instance starts with the newest.
+    /// </summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool ShareModels { get; set; } = true;
+
+    /// <summary>Gets or sets the prefix of the shared model's key (<see cref="InstanceName"/> follows it).</summary>
+    /// <value>Default <c>predictive-caching:model:</c>; not empty.</value>
+    public string ModelKeyPrefix { get; set; } = "predictive-caching:model:";
+
+    /// <summary>
+    /// Gets or sets the least time between two checks for a newer shared model; zero checks at every prefetch cycle (one
+    /// <c>HGET</c> of the version; the model itself is read only when the version moved).
+    /// </summary>
+    /// <value>Default zero (every cycle); from zero to 1 hour.</value>
+    public TimeSpan ModelCheckInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Gets or sets how long publishing or reading a model may take; past it Redis counts as unreachable for that call.</summary>
+    /// <value>Default 10 seconds; from 1 millisecond to 10 minutes.</value>
+    public TimeSpan ModelTransferTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -65,7 +65,8 @@ public static class MachineLearningBuilderExtensions
                 () => strategies.Current.LookaheadWindow,
                 Options(sp),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelTrainer>());
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelTrainer>(),
+                sp.GetService<SharedModelSync>());
         });
         services.TryAddSingleton(sp => new ModelTrainingService(
             sp.GetRequiredService<ModelTrainer>(),

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PredictiveCaching.Prediction;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Redis;
 using PredictiveCaching.Redis.Coordination;
@@ -14,9 +15,9 @@ public static class RedisCoordinationBuilderExtensions
 {
     /// <summary>
     /// Coordinates through Redis: one instance prefetches a key while the others skip it (a lease per key), remaining times
-    /// to live of keys written by other instances are read in pipelined batches, and prefetching pauses while Redis is
-    /// unreachable. Uses the <see cref="IConnectionMultiplexer"/> registered in the container, or connects with
-    /// <see cref="RedisCoordinationOptions.Configuration"/>.
+    /// to live of keys written by other instances are read in pipelined batches, trained models are shared (see
+    /// <see cref="RedisCoordinationOptions.ShareModels"/>), and prefetching pauses while Redis is unreachable. Uses the
+    /// <see cref="IConnectionMultiplexer"/> registered in the container, or connects with <see cref="RedisCoordinationOptions.Configuration"/>.
     /// </summary>
     /// <param name="builder">The predictive loading builder.</param>
     /// <param name="configure">Sets the options; set <see cref="RedisCoordinationOptions.InstanceName"/> to the inner <c>RedisCache</c>'s.</param>
@@ -39,6 +40,8 @@ public static class RedisCoordinationBuilderExtensions
         services.AddSingleton<IPrefetchCoordinator, RedisPrefetchCoordinator>();
         services.RemoveAll<IExpiryLookup>();
         services.AddSingleton<IExpiryLookup, RedisExpiryLookup>();
+        services.RemoveAll<IModelStore>();
+        services.AddSingleton<IModelStore, RedisModelStore>();
         return builder;
     }
 

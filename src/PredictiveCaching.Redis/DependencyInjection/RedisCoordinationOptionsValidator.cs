@@ -29,6 +29,21 @@ internal sealed class RedisCoordinationOptionsValidator(IServiceProviderIsServic
             (failures ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:LookupBatchSize must be from 1 to 10000; it was {options.LookupBatchSize}."));
         }
 
+        if (string.IsNullOrEmpty(options.ModelKeyPrefix))
+        {
+            (failures ??= []).Add(Root + ":ModelKeyPrefix must not be empty (it keeps the shared model apart from the application's keys); it was '" + options.ModelKeyPrefix + "'.");
+        }
+
+        if (options.ModelCheckInterval < TimeSpan.Zero || options.ModelCheckInterval > TimeSpan.FromHours(1))
+        {
+            (failures ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:ModelCheckInterval must be from 00:00:00 to 01:00:00; it was {options.ModelCheckInterval}."));
+        }
+
+        if (options.ModelTransferTimeout < TimeSpan.FromMilliseconds(1) || options.ModelTransferTimeout > TimeSpan.FromMinutes(10))
+        {
+            (failures ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:ModelTransferTimeout must be from 00:00:00.001 to 00:10:00; it was {options.ModelTransferTimeout}."));
+        }
+
         if (options.InstanceName is null)
         {
             (failures ??= []).Add(Root + ":InstanceName must not be null (use an empty string for no prefix).");

@@ -17,6 +17,8 @@ internal sealed class RedisCoordinationMetrics : IDisposable
         Outages = _meter.CreateCounter<long>("predictive_caching.redis.unavailable", "{outage}", "Times Redis coordination became unavailable and prefetching paused.");
         SkippedWhileUnavailable = _meter.CreateCounter<long>("predictive_caching.redis.skipped", "{prefetch}", "Prefetches skipped because Redis was unreachable.");
         KeysLookedUp = _meter.CreateCounter<long>("predictive_caching.redis.ttl_lookup.keys", "{key}", "Candidate keys whose remaining time to live was read from Redis.");
+        ModelsPublished = _meter.CreateCounter<long>("predictive_caching.redis.model.published", "{model}", "Trained models this instance published as the shared model.");
+        ModelsFetched = _meter.CreateCounter<long>("predictive_caching.redis.model.fetched", "{model}", "Newer shared models this instance read from Redis.");
         LookupDuration = _meter.CreateHistogram<double>("predictive_caching.redis.ttl_lookup.duration", "s", "Duration of one cycle's time-to-live lookup.");
     }
 
@@ -31,6 +33,10 @@ internal sealed class RedisCoordinationMetrics : IDisposable
     public Counter<long> KeysLookedUp { get; }
 
     public Histogram<double> LookupDuration { get; }
+
+    public Counter<long> ModelsPublished { get; }
+
+    public Counter<long> ModelsFetched { get; }
 
     public void Dispose()
     {

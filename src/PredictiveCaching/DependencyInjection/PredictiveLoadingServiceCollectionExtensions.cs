@@ -86,6 +86,8 @@ public static class PredictiveLoadingServiceCollectionExtensions
     private static void AddPredictionLoop(IServiceCollection services)
     {
         services.TryAddSingleton(_ => new ActivePredictor(new HeuristicAccessPredictor()));
+        services.TryAddSingleton<IModelStore, NoModelStore>();
+        services.TryAddSingleton<SharedModelSync>();
         services.TryAddSingleton<StrategySelector>();
         services.TryAddSingleton<KeyPriorities>();
         services.TryAddSingleton<PrefetchSourceResolver>();
@@ -102,6 +104,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddSingleton<PredictiveCachingTracing>();
         services.TryAddSingleton<IPredictiveLoader, PredictiveLoader>();
         services.TryAddSingleton<WarmingService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SharedModelStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PrefetchLoopService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StrategyAdaptationService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WarmingService>(sp => sp.GetRequiredService<WarmingService>()));

@@ -3,7 +3,10 @@ namespace PredictiveCaching.Prediction;
 /// <summary>How and when a <see cref="TreeModel"/> was trained, stored with it.</summary>
 public sealed class TreeModelMetadata
 {
-    /// <summary>Gets the model's version: 1 for the first model a process trained, then one more for each accepted model.</summary>
+    /// <summary>
+    /// Gets the model's version: one more than the newest model the process had trained or used when it was trained (1 for
+    /// the first), so versions keep rising across instances that share models through an <see cref="IModelStore"/>.
+    /// </summary>
     public int Version { get; init; }
 
     /// <summary>Gets when the model was trained, in UTC ticks.</summary>

@@ -12,6 +12,7 @@ internal sealed class PredictiveLoader(
     PrefetchCycle cycle,
     StrategySelector strategies,
     ActivePredictor predictor,
+    SharedModelSync sharedModels,
     ResourceMonitor resources,
     PrefetchAccuracy accuracy,
     PrefetchStatistics statistics,
@@ -28,6 +29,9 @@ internal sealed class PredictiveLoader(
     {
         using Activity? activity = tracing.Source.StartActivity("predictive_caching.cycle");
         long started = time.GetTimestamp();
+
+        // A newer model another instance published is taken before this cycle scores (one cheap version check).
+        await sharedModels.RefreshAsync(cancellationToken).ConfigureAwait(false);
         PrefetchCycleResult result = await cycle.RunAsync(cancellationToken).ConfigureAwait(false);
         metrics.RecordCycle(time.GetElapsedTime(started));
         statistics.OnDispatched(result);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PredictiveCaching.Prediction;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Redis.Coordination;
 using PredictiveCaching.Redis.Tests.Infrastructure;
@@ -22,6 +23,8 @@ public sealed class RedisCoordinationRegistrationTests
         Assert.IsType<RedisExpiryLookup>(provider.GetRequiredService<IExpiryLookup>());
         Assert.Single(services, d => d.ServiceType == typeof(IPrefetchCoordinator));
         Assert.Single(services, d => d.ServiceType == typeof(IExpiryLookup));
+        Assert.IsType<RedisModelStore>(provider.GetRequiredService<IModelStore>());
+        Assert.Single(services, d => d.ServiceType == typeof(IModelStore));
     }
 
     [Fact]

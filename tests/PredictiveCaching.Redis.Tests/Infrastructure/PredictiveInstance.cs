@@ -34,7 +34,7 @@ internal sealed class PredictiveInstance : IAsyncDisposable
 
     public IPredictiveLoader Loader { get; }
 
-    public static async Task<PredictiveInstance> CreateAsync(string endpoint, string instanceName, SharedOrigin origin)
+    public static async Task<PredictiveInstance> CreateAsync(string endpoint, string instanceName, SharedOrigin origin, Action<IServiceCollection>? configure = null)
     {
         IConnectionMultiplexer multiplexer = await ConnectionMultiplexer.ConnectAsync(endpoint + ",abortConnect=false");
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
@@ -52,6 +52,7 @@ internal sealed class PredictiveInstance : IAsyncDisposable
                 ? new PrefetchedValue(bytes, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = Ttl })
                 : null)
             .UseRedisCoordination(o => o.InstanceName = instanceName);
+        configure?.Invoke(services);
         return new PredictiveInstance(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), multiplexer, time);
     }
 
