@@ -43,6 +43,10 @@ public sealed class KeyAccessStatistics
 
     private SuccessorSlot[]? _successors;
 
+    // A private spin gate rather than lock(this): critical sections are a few instructions, uncontended in the common
+    // case, and no code outside can take the gate of an instance it was handed.
+    private int _gate;
+
     internal KeyAccessStatistics(string key) => Key = key;
 
     /// <summary>Gets the cache key.</summary>
@@ -63,7 +67,7 @@ public sealed class KeyAccessStatistics
     /// <summary>Gets the mean time between consecutive reads, in seconds; 0 with fewer than two reads.</summary>
     public double MeanIntervalSeconds
     {
-        get { lock (this) { return _meanIntervalSeconds; } }
+        get { using (Acquire()) { return _meanIntervalSeconds; } }
     }
 
     /// <summary>Gets the sample variance of the time between consecutive reads, in seconds squared; 0 with fewer than three reads.</summary>
@@ -71,7 +75,7 @@ public sealed class KeyAccessStatistics
     {
         get
         {
-            lock (this)
+            using (Acquire())
             {
                 long intervals = _readCount - 1;
                 return intervals > 1 ? _intervalM2 / (intervals - 1) : 0d;
@@ -122,7 +126,7 @@ public sealed class KeyAccessStatistics
     {
         get
         {
-            lock (this)
+            using (Acquire())
             {
                 return ExpiryUnsafe();
             }
@@ -136,7 +140,7 @@ public sealed class KeyAccessStatistics
     /// <returns><see langword="true"/> when a copy is present and not expected to have expired by then.</returns>
     public bool IsExpectedPresentAt(long atTicks)
     {
-        lock (this)
+        using (Acquire())
         {
             return _present && ExpiryUnsafe() > atTicks;
         }
@@ -152,7 +156,7 @@ public sealed class KeyAccessStatistics
     public int GetSuccessors(Span<SuccessorLink> destination, int minimumCount = 2)
     {
         int written = 0;
-        lock (this)
+        using (Acquire())
         {
             if (_successors is null)
             {
@@ -180,7 +184,7 @@ public sealed class KeyAccessStatistics
     /// <returns>A consistent copy.</returns>
     internal KeyStatisticsSnapshot Snapshot()
     {
-        lock (this)
+        using (Acquire())
         {
             long intervals = _readCount - 1;
             return new KeyStatisticsSnapshot
@@ -205,7 +209,7 @@ public sealed class KeyAccessStatistics
 
     internal ReadOutcome RecordRead(bool hit, long size, long nowTicks)
     {
-        lock (this)
+        using (Acquire())
         {
             ReadOutcome outcome = ReadOutcome.None;
             if (_readCount == 0)
@@ -256,7 +260,7 @@ public sealed class KeyAccessStatistics
     /// <returns><see langword="true"/> when an application write replaced a prefetched copy that was never read.</returns>
     internal bool RecordWrite(long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
     {
-        lock (this)
+        using (Acquire())
         {
             bool wastedPrefetch = !prefetched && _prefetchedCopy && !_readSincePrefetch;
             // The application's write version moves in BeginApplicationWrite, before the inner write starts.
@@ -303,7 +307,7 @@ public sealed class KeyAccessStatistics
     /// <returns><see langword="true"/> when the removal dropped a prefetched copy that was never read.</returns>
     internal bool RecordRemove()
     {
-        lock (this)
+        using (Acquire())
         {
             bool wastedPrefetch = _prefetchedCopy && !_readSincePrefetch;
             _present = false;
@@ -320,7 +324,7 @@ public sealed class KeyAccessStatistics
     /// <returns>The prefetch write in progress, or <see langword="null"/>.</returns>
     internal Task? BeginApplicationWrite()
     {
-        lock (this)
+        using (Acquire())
         {
             _pendingApplicationWrites++;
             _writeVersion++;
@@ -330,7 +334,7 @@ public sealed class KeyAccessStatistics
 
     internal void EndApplicationWrite()
     {
-        lock (this)
+        using (Acquire())
         {
             _pendingApplicationWrites--;
         }
@@ -342,7 +346,7 @@ public sealed class KeyAccessStatistics
     /// </summary>
     internal TaskCompletionSource? TryBeginPrefetchWrite(int expectedVersion)
     {
-        lock (this)
+        using (Acquire())
         {
             if (_evicted || _pendingApplicationWrites > 0 || _writeVersion != expectedVersion || _prefetchWrite is not null)
             {
@@ -355,7 +359,7 @@ public sealed class KeyAccessStatistics
 
     internal void EndPrefetchWrite(TaskCompletionSource write)
     {
-        lock (this)
+        using (Acquire())
         {
             if (ReferenceEquals(_prefetchWrite, write))
             {
@@ -373,7 +377,7 @@ public sealed class KeyAccessStatistics
     /// <returns><see langword="true"/> when the copy was unread and is now settled as wasted.</returns>
     internal bool TrySettleUnreadPrefetch(int stamp)
     {
-        lock (this)
+        using (Acquire())
         {
             if (_prefetchedCopy && !_readSincePrefetch && _prefetchStamp == stamp)
             {
@@ -387,7 +391,7 @@ public sealed class KeyAccessStatistics
 
     internal void RecordRefresh(long nowTicks)
     {
-        lock (this)
+        using (Acquire())
         {
             _lastAccessTicks = nowTicks;
         }
@@ -395,7 +399,7 @@ public sealed class KeyAccessStatistics
 
     internal void AddSuccessor(KeyAccessStatistics next, int capacity)
     {
-        lock (this)
+        using (Acquire())
         {
             SuccessorSlot[] slots = _successors ??= new SuccessorSlot[capacity];
             int free = -1;
@@ -442,10 +446,31 @@ public sealed class KeyAccessStatistics
     internal void MarkEvicted()
     {
         _evicted = true;
-        lock (this)
+        using (Acquire())
         {
             // Drop outgoing links so that evicted entries never keep chains of other evicted entries alive.
             _successors = null;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private GateScope Acquire()
+    {
+        if (Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
+        {
+            AcquireContended();
+        }
+
+        return new GateScope(this);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AcquireContended()
+    {
+        var spinner = default(SpinWait);
+        while (Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
+        {
+            spinner.SpinOnce();
         }
     }
 
@@ -459,6 +484,11 @@ public sealed class KeyAccessStatistics
         }
 
         return expiry;
+    }
+
+    private readonly ref struct GateScope(KeyAccessStatistics owner)
+    {
+        public void Dispose() => Volatile.Write(ref owner._gate, 0);
     }
 
     private struct SuccessorSlot(KeyAccessStatistics entry, int count)
