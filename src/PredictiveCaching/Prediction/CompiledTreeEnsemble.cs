@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PredictiveCaching.Prediction;
 
@@ -19,7 +19,7 @@ namespace PredictiveCaching.Prediction;
 /// of depth d takes d comparisons.
 /// </para>
 /// </remarks>
-public sealed class CompiledTreeEnsemble
+public sealed partial class CompiledTreeEnsemble
 {
     private readonly int[] _roots;
     private readonly int[] _splitFeatures;
@@ -64,6 +64,7 @@ public sealed class CompiledTreeEnsemble
         _left = left;
         _right = right;
         _leafValues = leafValues;
+        BuildWalk(roots, splitFeatures, thresholds, left, right, leafValues);
     }
 
     /// <summary>Gets the length of the feature vectors the ensemble scores.</summary>
@@ -103,19 +104,12 @@ public sealed class CompiledTreeEnsemble
             ThrowLength(features.Length, FeatureCount, nameof(features));
         }
 
-        int[] roots = _roots;
-        double sum = Bias;
-        for (int t = 0; t < roots.Length; t++)
-        {
-            sum += _leafValues[~Descend(roots[t], features)];
-        }
-
-        return sum;
+        return Bias + WalkRow(ref MemoryMarshal.GetReference(features));
     }
 
     /// <summary>
     /// Scores a batch of feature vectors stored row after row. Does not allocate. Walks tree by tree over all rows,
-    /// so one tree's nodes stay in cache while the rows go by.
+    /// so one tree's nodes stay in cache while the rows go by, several rows in lock-step.
     /// </summary>
     /// <param name="rows">The rows, each <see cref="FeatureCount"/> values, concatenated.</param>
     /// <param name="destination">One score per row.</param>
@@ -128,28 +122,7 @@ public sealed class CompiledTreeEnsemble
         }
 
         destination.Fill(Bias);
-        int[] roots = _roots;
-        int width = FeatureCount;
-        for (int t = 0; t < roots.Length; t++)
-        {
-            int root = roots[t];
-            for (int r = 0; r < count; r++)
-            {
-                destination[r] += _leafValues[~Descend(root, rows.Slice(r * width, width))];
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Descend(int node, ReadOnlySpan<float> features)
-    {
-        while (node >= 0)
-        {
-            // NaN <= t is false: missing values go right, as in ML.NET.
-            node = features[_splitFeatures[node]] <= _thresholds[node] ? _left[node] : _right[node];
-        }
-
-        return node;
+        WalkBatch(ref MemoryMarshal.GetReference(rows), count, destination);
     }
 
     private static void Validate(int featureCount, double bias, int[] roots, int[] splitFeatures, float[] thresholds, int[] left, int[] right, double[] leafValues)
