@@ -30,6 +30,8 @@ public sealed class ModelTrainer
     private readonly MachineLearningOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly MachineLearningMetrics? _metrics;
+    private readonly MachineLearningTracing? _tracing;
     private IReadOnlyList<DroppedFeature> _nextDropped = [];
     private int _running;
     private int _nextVersion = 1;
@@ -46,7 +48,9 @@ public sealed class ModelTrainer
         Func<TimeSpan> lookahead,
         MachineLearningOptions options,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        MachineLearningMetrics? metrics = null,
+        MachineLearningTracing? tracing = null)
     {
         _sampler = sampler;
         _schema = schema;
@@ -56,6 +60,8 @@ public sealed class ModelTrainer
         _options = options;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
+        _tracing = tracing;
         if (active.Current is TreeModel loaded)
         {
             _hasModel = true;
@@ -97,7 +103,7 @@ public sealed class ModelTrainer
     {
         if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
         {
-            return ValueTask.FromResult(new TrainingOutcome { Status = TrainingStatus.AlreadyRunning, Message = "another training is running" });
+            return ValueTask.FromResult(Counted(new TrainingOutcome { Status = TrainingStatus.AlreadyRunning, Message = "another training is running" }));
         }
 
         Interlocked.Exchange(ref _lastAttemptTicks, _time.GetUtcNow().UtcTicks);
@@ -107,23 +113,32 @@ public sealed class ModelTrainer
             Volatile.Write(ref _running, 0);
             string reason = $"{samples.Length} labelled samples, {_options.MinSamplesForTraining} needed";
             Log.TrainingSkipped(_logger, reason);
-            return ValueTask.FromResult(new TrainingOutcome { Status = TrainingStatus.NotEnoughData, Message = reason });
+            return ValueTask.FromResult(Counted(new TrainingOutcome { Status = TrainingStatus.NotEnoughData, Message = reason }));
         }
 
         var completion = new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             TrainingOutcome outcome;
-            try
+
+            // The span ends before the result is published, so whoever awaits the training sees it complete.
+            using (Activity? activity = _tracing?.Source.StartActivity(MachineLearningDiagnostics.TrainingActivityName))
             {
-                outcome = TrainCore(samples);
-            }
+                try
+                {
+                    outcome = TrainCore(samples);
+                }
 #pragma warning disable CA1031 // Training must never bring the host down; TrainCore already turns failures into outcomes.
-            catch (Exception ex)
+                catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                outcome = new TrainingOutcome { Status = TrainingStatus.Failed, Message = ex.Message };
+                {
+                    outcome = new TrainingOutcome { Status = TrainingStatus.Failed, Message = ex.Message };
+                }
+
+                MachineLearningTracing.Complete(activity, outcome, samples.Length);
             }
+
+            Counted(outcome);
 
             // Released before the result is published, so whoever awaits it can start the next training at once.
             Volatile.Write(ref _running, 0);
@@ -137,6 +152,12 @@ public sealed class ModelTrainer
         Volatile.Write(ref _current, completion.Task);
         thread.Start();
         return new ValueTask<TrainingOutcome>(completion.Task.WaitAsync(cancellationToken));
+    }
+
+    private TrainingOutcome Counted(TrainingOutcome outcome)
+    {
+        _metrics?.RecordTraining(outcome);
+        return outcome;
     }
 
     /// <summary>Decides whether the schedule should start a training now.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace PredictiveCaching.Prediction;
@@ -108,8 +109,8 @@ public sealed partial class CompiledTreeEnsemble
     }
 
     /// <summary>
-    /// Scores a batch of feature vectors stored row after row. Does not allocate. Walks tree by tree over all rows,
-    /// so one tree's nodes stay in cache while the rows go by, several rows in lock-step.
+    /// Scores a batch of feature vectors stored row after row. Does not allocate. Row by row: a tree-major order
+    /// (each tree over all rows) measured slower than the lock-step walk of eight trees per row.
     /// </summary>
     /// <param name="rows">The rows, each <see cref="FeatureCount"/> values, concatenated.</param>
     /// <param name="destination">One score per row.</param>
@@ -121,8 +122,12 @@ public sealed partial class CompiledTreeEnsemble
             ThrowLength(rows.Length, count * FeatureCount, nameof(rows));
         }
 
-        destination.Fill(Bias);
-        WalkBatch(ref MemoryMarshal.GetReference(rows), count, destination);
+        int width = FeatureCount;
+        ref float first = ref MemoryMarshal.GetReference(rows);
+        for (int r = 0; r < count; r++)
+        {
+            destination[r] = Bias + WalkRow(ref Unsafe.Add(ref first, r * width));
+        }
     }
 
     private static void Validate(int featureCount, double bias, int[] roots, int[] splitFeatures, float[] thresholds, int[] left, int[] right, double[] leafValues)
