@@ -28,6 +28,7 @@ public class ScoringBenchmarks
     private float[] _flat = null!;
     private double[] _scores = null!;
     private ClassifierPrediction _prediction = new();
+    private int _next;
 
     [GlobalSetup]
     public void Setup()
@@ -51,6 +52,39 @@ public class ScoringBenchmarks
         }
 
         _scores = new double[BatchSize];
+        Console.WriteLine("// model: " + Describe(_model.Classifier));
+    }
+
+    /// <summary>Tree count, node count and the mean and largest leaf depth: what a walk pays per row.</summary>
+    internal static string Describe(CompiledTreeEnsemble ensemble)
+    {
+        ReadOnlySpan<int> roots = ensemble.Roots;
+        int maxDepth = 0;
+        long depthSum = 0;
+        int leaves = 0;
+        var stack = new Stack<(int Node, int Depth)>();
+        foreach (int root in roots)
+        {
+            stack.Push((root, 0));
+            while (stack.Count > 0)
+            {
+                (int node, int depth) = stack.Pop();
+                if (node < 0)
+                {
+                    maxDepth = Math.Max(maxDepth, depth);
+                    depthSum += depth;
+                    leaves++;
+                    continue;
+                }
+
+                stack.Push((ensemble.LeftChildren[node], depth + 1));
+                stack.Push((ensemble.RightChildren[node], depth + 1));
+            }
+        }
+
+        return string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{ensemble.TreeCount} trees, {ensemble.NodeCount} splits, {leaves} leaves, mean leaf depth {(double)depthSum / Math.Max(1, leaves):F1}, max depth {maxDepth}");
     }
 
     [GlobalCleanup]
@@ -67,6 +101,24 @@ public class ScoringBenchmarks
     [Benchmark]
     [BenchmarkCategory("Row")]
     public double CompiledRow() => _model.PredictProbability(_flat.AsSpan(0, FeatureCount));
+
+    /// <summary>One row per call, a different one each time (256 in turn): branches are not learnt from a repeated row.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("RowVaried")]
+    public float PredictionEngineRowVaried()
+    {
+        int r = _next = (_next + 1) & (BatchSize - 1);
+        _engine.Predict(_rows[r], ref _prediction);
+        return _prediction.Probability;
+    }
+
+    [Benchmark]
+    [BenchmarkCategory("RowVaried")]
+    public double CompiledRowVaried()
+    {
+        int r = _next = (_next + 1) & (BatchSize - 1);
+        return _model.PredictProbability(_flat.AsSpan(r * FeatureCount, FeatureCount));
+    }
 
     [Benchmark(Baseline = true)]
     [BenchmarkCategory("Batch256")]

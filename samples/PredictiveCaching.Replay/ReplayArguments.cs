@@ -8,7 +8,8 @@ internal sealed class ReplayArguments
 {
     public const string Usage = """
         Replays a cache access trace in virtual time against no prefetch, refresh-ahead, successor prefetch, the
-        library's predictor (each strategy) and an oracle, and reports what each saved.
+        library's predictor (each strategy), the library with learned prediction, and an oracle, and reports what
+        each saved.
 
         usage: PredictiveCaching.Replay <trace | synthetic> [options]
 
@@ -16,6 +17,10 @@ internal sealed class ReplayArguments
           --format <f>               auto (default) | cloudphysics | oraclegeneral | metacdn | metakv | plain
           --policies <a,b,...>       default: none,refresh-ahead,successor,predictive-aggressive,
                                      predictive-balanced,predictive-conservative,oracle
+                                     (add predictive-learned for the library with AddMachineLearning, trained in
+                                     virtual time on the trace's past; it trains FastTree models, so it is slower)
+          --all-policies             every policy, predictive-learned included
+          --retrain-minutes <m>      predictive-learned: virtual minutes between trainings (default 20)
           --out <dir>                where results.csv and hit-ratio.png go (default: replay-results)
           --name <text>              the trace's name in the table, CSV and chart (default: the file name)
           --default-ttl <s>          TTL when the trace gives none (default 300)
@@ -36,7 +41,7 @@ internal sealed class ReplayArguments
 
     public TraceFormat Format { get; private set; } = TraceFormat.Auto;
 
-    public IReadOnlyList<string> Policies { get; private set; } = Replayer.AllPolicies;
+    public IReadOnlyList<string> Policies { get; private set; } = Replayer.DefaultPolicies;
 
     public string OutputDirectory { get; private set; } = "replay-results";
 
@@ -76,6 +81,8 @@ internal sealed class ReplayArguments
                 case "--max-requests": parsed.Settings.MaxRequests = (long)Number(); break;
                 case "--synthetic-seconds": parsed.SyntheticSeconds = (int)Number(); break;
                 case "--no-chart": parsed.Chart = false; break;
+                case "--all-policies": parsed.Policies = Replayer.AllPolicies; break;
+                case "--retrain-minutes": parsed.Settings.RetrainInterval = TimeSpan.FromMinutes(Number()); break;
                 default:
                     if (arg.StartsWith('-') || parsed.Trace is not null)
                     {

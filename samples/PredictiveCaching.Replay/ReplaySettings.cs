@@ -44,6 +44,12 @@ public sealed class ReplaySettings
     /// <summary>Gets or sets the successor share (and sequence continuation rate) the successor policy needs to prefetch.</summary>
     public double SuccessorThreshold { get; set; } = 0.7;
 
+    /// <summary>
+    /// Gets or sets the virtual time between trainings of <c>predictive-learned</c> after its first (which runs once
+    /// enough samples are labelled). Shorter than the library's 1-hour default so that a 2-hour trace sees several.
+    /// </summary>
+    public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromMinutes(20);
+
     /// <summary>Gets or sets the most requests replayed (0: all).</summary>
     public long MaxRequests { get; set; }
 

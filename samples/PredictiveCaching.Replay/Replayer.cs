@@ -24,8 +24,12 @@ public sealed class Replayer
         "predictive-aggressive",
         "predictive-balanced",
         "predictive-conservative",
+        LearnedPolicy.PolicyName,
         OraclePolicy.PolicyName,
     ];
+
+    /// <summary>The policies run when none are named: all but <see cref="LearnedPolicy"/>, which trains models and is slow.</summary>
+    public static readonly IReadOnlyList<string> DefaultPolicies = [.. AllPolicies.Where(p => p != LearnedPolicy.PolicyName)];
 
     private readonly Func<IEnumerable<TraceRequest>> _openTrace;
     private readonly ReplaySettings _settings;
@@ -184,6 +188,7 @@ public sealed class Replayer
         "predictive-aggressive" => new PredictivePolicy(context, PrefetchStrategyKind.Aggressive),
         "predictive-balanced" => new PredictivePolicy(context, PrefetchStrategyKind.Balanced),
         "predictive-conservative" => new PredictivePolicy(context, PrefetchStrategyKind.Conservative),
+        LearnedPolicy.PolicyName => new LearnedPolicy(context),
         OraclePolicy.PolicyName => new OraclePolicy(context, clock),
         _ => throw new ArgumentException($"unknown policy '{name}'; known: {string.Join(", ", AllPolicies)}", nameof(name)),
     };

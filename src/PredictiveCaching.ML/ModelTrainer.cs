@@ -31,6 +31,8 @@ public sealed class ModelTrainer
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SharedModelSync? _shared;
+    private readonly MachineLearningMetrics? _metrics;
+    private readonly MachineLearningTracing? _tracing;
     private IReadOnlyList<DroppedFeature> _nextDropped = [];
     private int _running;
     private int _nextVersion = 1;
@@ -48,7 +50,9 @@ public sealed class ModelTrainer
         MachineLearningOptions options,
         TimeProvider time,
         ILogger logger,
-        SharedModelSync? shared = null)
+        SharedModelSync? shared = null,
+        MachineLearningMetrics? metrics = null,
+        MachineLearningTracing? tracing = null)
     {
         _sampler = sampler;
         _schema = schema;
@@ -59,6 +63,8 @@ public sealed class ModelTrainer
         _time = time;
         _logger = logger;
         _shared = shared;
+        _metrics = metrics;
+        _tracing = tracing;
         if (active.Current is TreeModel loaded)
         {
             _hasModel = true;
@@ -100,7 +106,7 @@ public sealed class ModelTrainer
     {
         if (Interlocked.CompareExchange(ref _running, 1, 0) != 0)
         {
-            return ValueTask.FromResult(new TrainingOutcome { Status = TrainingStatus.AlreadyRunning, Message = "another training is running" });
+            return ValueTask.FromResult(Counted(new TrainingOutcome { Status = TrainingStatus.AlreadyRunning, Message = "another training is running" }));
         }
 
         Interlocked.Exchange(ref _lastAttemptTicks, _time.GetUtcNow().UtcTicks);
@@ -110,23 +116,32 @@ public sealed class ModelTrainer
             Volatile.Write(ref _running, 0);
             string reason = $"{samples.Length} labelled samples, {_options.MinSamplesForTraining} needed";
             Log.TrainingSkipped(_logger, reason);
-            return ValueTask.FromResult(new TrainingOutcome { Status = TrainingStatus.NotEnoughData, Message = reason });
+            return ValueTask.FromResult(Counted(new TrainingOutcome { Status = TrainingStatus.NotEnoughData, Message = reason }));
         }
 
         var completion = new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             TrainingOutcome outcome;
-            try
+
+            // The span ends before the result is published, so whoever awaits the training sees it complete.
+            using (Activity? activity = _tracing?.Source.StartActivity(MachineLearningDiagnostics.TrainingActivityName))
             {
-                outcome = TrainCore(samples);
-            }
+                try
+                {
+                    outcome = TrainCore(samples);
+                }
 #pragma warning disable CA1031 // Training must never bring the host down; TrainCore already turns failures into outcomes.
-            catch (Exception ex)
+                catch (Exception ex)
 #pragma warning restore CA1031
-            {
-                outcome = new TrainingOutcome { Status = TrainingStatus.Failed, Message = ex.Message };
+                {
+                    outcome = new TrainingOutcome { Status = TrainingStatus.Failed, Message = ex.Message };
+                }
+
+                MachineLearningTracing.Complete(activity, outcome, samples.Length);
             }
+
+            Counted(outcome);
 
             // Released before the result is published, so whoever awaits it can start the next training at once.
             Volatile.Write(ref _running, 0);
@@ -140,6 +155,12 @@ public sealed class ModelTrainer
         Volatile.Write(ref _current, completion.Task);
         thread.Start();
         return new ValueTask<TrainingOutcome>(completion.Task.WaitAsync(cancellationToken));
+    }
+
+    private TrainingOutcome Counted(TrainingOutcome outcome)
+    {
+        _metrics?.RecordTraining(outcome);
+        return outcome;
     }
 
     /// <summary>Decides whether the schedule should start a training now.</summary>

@@ -22,7 +22,7 @@ internal sealed class LibraryHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource)
+    public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource, Action<IPredictiveLoadingBuilder>? configure = null)
     {
         var services = new ServiceCollection();
 
@@ -42,6 +42,7 @@ internal sealed class LibraryHost : IAsyncDisposable
             SimulatedOriginSource(builder, context);
         }
 
+        configure?.Invoke(builder);
         services.RemoveAll<IResourceProbe>();
         _provider = services.BuildServiceProvider();
         Cache = _provider.GetRequiredService<IDistributedCache>();
@@ -54,6 +55,8 @@ internal sealed class LibraryHost : IAsyncDisposable
     public IPredictiveLoader Loader { get; }
 
     public AccessTracker Tracker { get; }
+
+    public IServiceProvider Services => _provider;
 
     public LibraryFigures Figures()
     {

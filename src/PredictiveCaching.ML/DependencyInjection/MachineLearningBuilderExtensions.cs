@@ -42,6 +42,12 @@ public static class MachineLearningBuilderExtensions
         }
 
         services.AddSingleton<MachineLearningMarker>();
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new MachineLearningMetrics(
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetRequiredService<ActivePredictor>(),
+            sp.GetRequiredService<TrainingSampler>()));
+        services.TryAddSingleton<MachineLearningTracing>();
         services.AddOptions<MachineLearningOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MachineLearningOptions>, MachineLearningOptionsValidator>());
         services.TryAddSingleton(sp => new TrainingSampleStore(Options(sp).MaxTrainingSamples));
@@ -66,7 +72,9 @@ public static class MachineLearningBuilderExtensions
                 Options(sp),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelTrainer>(),
-                sp.GetService<SharedModelSync>());
+                sp.GetService<SharedModelSync>(),
+                sp.GetRequiredService<MachineLearningMetrics>(),
+                sp.GetRequiredService<MachineLearningTracing>());
         });
         services.TryAddSingleton(sp => new ModelTrainingService(
             sp.GetRequiredService<ModelTrainer>(),

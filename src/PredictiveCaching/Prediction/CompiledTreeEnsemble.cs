@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PredictiveCaching.Prediction;
 
@@ -19,7 +20,7 @@ namespace PredictiveCaching.Prediction;
 /// of depth d takes d comparisons.
 /// </para>
 /// </remarks>
-public sealed class CompiledTreeEnsemble
+public sealed partial class CompiledTreeEnsemble
 {
     private readonly int[] _roots;
     private readonly int[] _splitFeatures;
@@ -64,6 +65,7 @@ public sealed class CompiledTreeEnsemble
         _left = left;
         _right = right;
         _leafValues = leafValues;
+        BuildWalk(roots, splitFeatures, thresholds, left, right, leafValues);
     }
 
     /// <summary>Gets the length of the feature vectors the ensemble scores.</summary>
@@ -103,19 +105,12 @@ public sealed class CompiledTreeEnsemble
             ThrowLength(features.Length, FeatureCount, nameof(features));
         }
 
-        int[] roots = _roots;
-        double sum = Bias;
-        for (int t = 0; t < roots.Length; t++)
-        {
-            sum += _leafValues[~Descend(roots[t], features)];
-        }
-
-        return sum;
+        return Bias + WalkRow(ref MemoryMarshal.GetReference(features));
     }
 
     /// <summary>
-    /// Scores a batch of feature vectors stored row after row. Does not allocate. Walks tree by tree over all rows,
-    /// so one tree's nodes stay in cache while the rows go by.
+    /// Scores a batch of feature vectors stored row after row. Does not allocate. Row by row: a tree-major order
+    /// (each tree over all rows) measured slower than the lock-step walk of eight trees per row.
     /// </summary>
     /// <param name="rows">The rows, each <see cref="FeatureCount"/> values, concatenated.</param>
     /// <param name="destination">One score per row.</param>
@@ -127,29 +122,12 @@ public sealed class CompiledTreeEnsemble
             ThrowLength(rows.Length, count * FeatureCount, nameof(rows));
         }
 
-        destination.Fill(Bias);
-        int[] roots = _roots;
         int width = FeatureCount;
-        for (int t = 0; t < roots.Length; t++)
+        ref float first = ref MemoryMarshal.GetReference(rows);
+        for (int r = 0; r < count; r++)
         {
-            int root = roots[t];
-            for (int r = 0; r < count; r++)
-            {
-                destination[r] += _leafValues[~Descend(root, rows.Slice(r * width, width))];
-            }
+            destination[r] = Bias + WalkRow(ref Unsafe.Add(ref first, r * width));
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Descend(int node, ReadOnlySpan<float> features)
-    {
-        while (node >= 0)
-        {
-            // NaN <= t is false: missing values go right, as in ML.NET.
-            node = features[_splitFeatures[node]] <= _thresholds[node] ? _left[node] : _right[node];
-        }
-
-        return node;
     }
 
     private static void Validate(int featureCount, double bias, int[] roots, int[] splitFeatures, float[] thresholds, int[] left, int[] right, double[] leafValues)
