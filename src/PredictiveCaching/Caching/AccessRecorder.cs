@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Caching.Distributed;
-using PredictiveCaching.Diagnostics;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
 
@@ -12,14 +11,9 @@ namespace PredictiveCaching.Caching;
 internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider, PrefetchAccuracy accuracy, RecentReads recentReads)
 {
     private readonly RecordingClock _clock = new(timeProvider);
-    private readonly StripedCounter _hits = new();
-    private readonly StripedCounter _misses = new();
 
     public AccessTracker Tracker { get; } = tracker;
 
-    public long Hits => _hits.Sum();
-
-    public long Misses => _misses.Sum();
 
     public void Read(string key, byte[]? value) => Read(key, value is not null, value is null ? -1 : value.LongLength);
 
@@ -27,7 +21,6 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     {
         ReadOutcome outcome = Tracker.RecordRead(key, hit, size, _clock.UtcNowTicks(), out KeyAccessStatistics entry);
         recentReads.Add(entry);
-        (hit ? _hits : _misses).Increment();
         switch (outcome)
         {
             case ReadOutcome.FirstReadOfPrefetchedCopy:

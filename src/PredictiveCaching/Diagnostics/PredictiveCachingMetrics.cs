@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using PredictiveCaching.Caching;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Strategies;
 using PredictiveCaching.Tracking;
@@ -8,8 +7,8 @@ namespace PredictiveCaching.Diagnostics;
 
 /// <summary>
 /// The core package's instruments on one <see cref="Meter"/> named <see cref="PredictiveCachingDiagnostics.MeterName"/>.
-/// Counts are observable (read from the running totals when collected), so the read path pays nothing for metrics
-/// beyond its striped hit/miss counters; durations are histograms recorded by the background loops.
+/// Counts are observable (read from the running totals when collected), so the read path pays nothing for metrics;
+/// durations are histograms recorded by the background loops.
 /// </summary>
 internal sealed class PredictiveCachingMetrics
 {
@@ -18,7 +17,6 @@ internal sealed class PredictiveCachingMetrics
 
     public PredictiveCachingMetrics(
         IMeterFactory meterFactory,
-        AccessRecorder recorder,
         AccessTracker tracker,
         PrefetchStatistics statistics,
         PrefetchAccuracy accuracy,
@@ -28,8 +26,8 @@ internal sealed class PredictiveCachingMetrics
     {
         Meter meter = meterFactory.Create(PredictiveCachingDiagnostics.MeterName);
 
-        meter.CreateObservableCounter("predictive_caching.cache.hits", () => recorder.Hits, "{read}", "Reads through the predictive cache that found a value.");
-        meter.CreateObservableCounter("predictive_caching.cache.misses", () => recorder.Misses, "{read}", "Reads through the predictive cache that found nothing.");
+        meter.CreateObservableCounter("predictive_caching.cache.hits", () => tracker.CountReads().Hits, "{read}", "Reads through the predictive cache that found a value.");
+        meter.CreateObservableCounter("predictive_caching.cache.misses", () => Misses(tracker), "{read}", "Reads through the predictive cache that found nothing.");
         meter.CreateObservableUpDownCounter("predictive_caching.tracking.keys", () => tracker.Count, "{key}", "Keys whose reads are tracked.");
         meter.CreateObservableCounter("predictive_caching.tracking.evictions", () => tracker.Evictions, "{key}", "Tracked keys evicted to keep the bound.");
 
@@ -67,6 +65,12 @@ internal sealed class PredictiveCachingMetrics
     public void RecordCycle(TimeSpan elapsed) => _cycleDuration.Record(elapsed.TotalSeconds);
 
     public void RecordPrefetch(TimeSpan elapsed) => _prefetchDuration.Record(elapsed.TotalSeconds);
+
+    private static long Misses(AccessTracker tracker)
+    {
+        (long reads, long hits) = tracker.CountReads();
+        return reads - hits;
+    }
 
     private static IEnumerable<Measurement<double>> Known(double value) =>
         double.IsNaN(value) ? [] : [new Measurement<double>(value)];

@@ -35,6 +35,8 @@ public sealed class AccessTracker
     private int _count;
     private int _protectedCount;
     private long _evictions;
+    private long _evictedReads;
+    private long _evictedHits;
 
     /// <summary>Initializes a new instance of the <see cref="AccessTracker"/> class.</summary>
     /// <param name="options">The tracking options.</param>
@@ -61,6 +63,25 @@ public sealed class AccessTracker
 
     /// <summary>Gets how many keys have been evicted to keep the bound.</summary>
     public long Evictions => Interlocked.Read(ref _evictions);
+
+    /// <summary>
+    /// Counts every read recorded since start: the tracked keys' counts plus those of evicted keys. It walks the tracked
+    /// keys, so it is for metric collection (every few seconds), not for the read path — which then needs no counter of
+    /// its own.
+    /// </summary>
+    /// <returns>The reads and the hits among them.</returns>
+    public (long Reads, long Hits) CountReads()
+    {
+        long reads = Interlocked.Read(ref _evictedReads);
+        long hits = Interlocked.Read(ref _evictedHits);
+        foreach (KeyValuePair<string, KeyAccessStatistics> pair in _entries)
+        {
+            reads += pair.Value.ReadCount;
+            hits += pair.Value.HitCount;
+        }
+
+        return (reads, hits);
+    }
 
     /// <summary>Returns the statistics of a tracked key.</summary>
     /// <param name="key">The cache key.</param>
@@ -261,6 +282,8 @@ public sealed class AccessTracker
         {
             Interlocked.Decrement(ref _count);
             Interlocked.Increment(ref _evictions);
+            Interlocked.Add(ref _evictedReads, victim.ReadCount);
+            Interlocked.Add(ref _evictedHits, victim.HitCount);
         }
     }
 }
