@@ -8,7 +8,7 @@ namespace PredictiveCaching.Caching;
 /// Turns what the decorator saw into tracker updates, prefetch outcomes and hints for the next prefetch cycle.
 /// Kept apart from the decorator so the decorator only delegates. Nothing here blocks or allocates for a known key.
 /// </summary>
-internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider, PrefetchAccuracy accuracy, RecentReads recentReads)
+internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider, PrefetchAccuracy accuracy, RecentReads recentReads) : IDisposable
 {
     private readonly RecordingClock _clock = new(timeProvider);
 
@@ -65,4 +65,6 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     public static void AbortWrite(KeyAccessStatistics entry) => entry.EndApplicationWrite();
 
     public void Refresh(string key) => Tracker.RecordRefresh(key, _clock.UtcNowTicks());
+
+    public void Dispose() => _clock.Dispose();
 }
