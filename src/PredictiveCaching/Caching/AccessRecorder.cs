@@ -19,8 +19,9 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
 
     public void Read(string key, bool hit, long size)
     {
-        ReadOutcome outcome = Tracker.RecordRead(key, hit, size, _clock.UtcNowTicks(), out KeyAccessStatistics entry);
-        recentReads.Add(entry);
+        long now = _clock.UtcNowTicks();
+        ReadOutcome outcome = Tracker.RecordRead(key, hit, size, now, linkToPrevious: false, out KeyAccessStatistics entry);
+        recentReads.Add(entry, now);
         switch (outcome)
         {
             case ReadOutcome.FirstReadOfPrefetchedCopy:

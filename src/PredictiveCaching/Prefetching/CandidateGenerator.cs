@@ -26,7 +26,8 @@ internal sealed class CandidateGenerator
     private readonly long _successorGapTicks;
     private readonly long _cycleTicks;
     private readonly int _maxScheduled;
-    private readonly List<KeyAccessStatistics> _drained = [];
+    private readonly List<ReadHint> _drained = [];
+    private ReadHint _lastLinked;
     private readonly HashSet<KeyAccessStatistics> _seen = new(ReferenceEqualityComparer.Instance);
     private readonly PriorityQueue<(KeyAccessStatistics Entry, long ReadTicks), long> _schedule = new();
     private readonly Dictionary<string, SequenceCounts> _sequences = new(StringComparer.Ordinal);
@@ -74,8 +75,20 @@ internal sealed class CandidateGenerator
         _drained.Clear();
         _seen.Clear();
         _recentReads.Drain(_drained);
-        foreach (KeyAccessStatistics entry in _drained)
+        foreach (ReadHint read in _drained)
         {
+            // Successor links are made here, in read order, rather than on the read path.
+            if (_lastLinked.Entry is { } previous)
+            {
+                _tracker.Link(previous, _lastLinked.Ticks, read.Entry, read.Ticks);
+            }
+
+            _lastLinked = read;
+        }
+
+        foreach (ReadHint read in _drained)
+        {
+            KeyAccessStatistics entry = read.Entry;
             if (entry.IsEvicted || !_seen.Add(entry))
             {
                 continue;

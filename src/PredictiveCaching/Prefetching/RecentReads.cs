@@ -10,7 +10,7 @@ internal sealed class RecentReads
 {
     internal const int DefaultCapacity = 8192;
 
-    private readonly KeyAccessStatistics?[] _slots;
+    private readonly ReadHint[] _slots;
     private readonly int _mask;
     private long _written;
     private long _drained;
@@ -18,29 +18,31 @@ internal sealed class RecentReads
     public RecentReads(int capacity = DefaultCapacity)
     {
         int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity));
-        _slots = new KeyAccessStatistics?[size];
+        _slots = new ReadHint[size];
         _mask = size - 1;
     }
 
-    public void Add(KeyAccessStatistics entry)
+    public void Add(KeyAccessStatistics entry, long ticks)
     {
-        // Not atomic on purpose: racing readers may share a slot and lose a hint, never corrupt anything, and the
+        // Not atomic on purpose: racing readers may share a slot and lose a hint, or pair one read's key with another's
+        // time (a slot is two words); either only adds noise to successor counts, which Misra-Gries wears away, and the
         // read path skips a locked instruction on a line every thread writes.
         long index = Volatile.Read(ref _written);
-        Volatile.Write(ref _slots[(int)(index & _mask)], entry);
+        _slots[(int)(index & _mask)] = new ReadHint(entry, ticks);
         Volatile.Write(ref _written, index + 1);
     }
 
-    /// <summary>Copies the reads since the last drain (at most the ring's size) into <paramref name="destination"/>. Single consumer.</summary>
-    public int Drain(List<KeyAccessStatistics> destination)
+    /// <summary>Copies the reads since the last drain (at most the ring's size), oldest first. Single consumer.</summary>
+    public int Drain(List<ReadHint> destination)
     {
         long end = Volatile.Read(ref _written);
         long start = Math.Max(_drained, end - _slots.Length);
         for (long i = start; i < end; i++)
         {
-            if (Volatile.Read(ref _slots[(int)(i & _mask)]) is { } entry)
+            ReadHint hint = _slots[(int)(i & _mask)];
+            if (hint.Entry is not null)
             {
-                destination.Add(entry);
+                destination.Add(hint);
             }
         }
 
@@ -48,3 +50,6 @@ internal sealed class RecentReads
         return (int)(end - start);
     }
 }
+
+/// <summary>A read as the ring remembers it: which key, and when.</summary>
+internal readonly record struct ReadHint(KeyAccessStatistics Entry, long Ticks);

@@ -103,16 +103,38 @@ public sealed class AccessTracker
         }
     }
 
-    internal ReadOutcome RecordRead(string key, bool hit, long size, long nowTicks, out KeyAccessStatistics entry)
+    internal ReadOutcome RecordRead(string key, bool hit, long size, long nowTicks, out KeyAccessStatistics entry) =>
+        RecordRead(key, hit, size, nowTicks, linkToPrevious: true, out entry);
+
+    /// <param name="key">The key read.</param>
+    /// <param name="hit">Whether the read found a value.</param>
+    /// <param name="size">The value's size, or -1 when unknown.</param>
+    /// <param name="nowTicks">The time of the read.</param>
+    /// <param name="linkToPrevious">
+    /// Whether to link the previous read to this one now. The decorator passes <see langword="false"/>: the prefetch
+    /// cycle links reads in order from the recent-reads ring instead (<see cref="Link"/>), off the read path.
+    /// </param>
+    /// <param name="entry">The key's statistics.</param>
+    internal ReadOutcome RecordRead(string key, bool hit, long size, long nowTicks, bool linkToPrevious, out KeyAccessStatistics entry)
     {
         entry = GetOrAdd(key);
         ReadOutcome outcome = entry.RecordRead(hit, size, nowTicks);
-        if (_maxSuccessors > 0)
+        if (linkToPrevious && _maxSuccessors > 0)
         {
             LinkToPrevious(entry, nowTicks);
         }
 
         return outcome;
+    }
+
+    /// <summary>Links two reads in the order they happened when the second came within the successor gap of the first.</summary>
+    internal void Link(KeyAccessStatistics previous, long previousTicks, KeyAccessStatistics next, long nextTicks)
+    {
+        long gap = nextTicks - previousTicks;
+        if (_maxSuccessors > 0 && !ReferenceEquals(previous, next) && !previous.IsEvicted && gap >= 0 && gap <= _successorGapTicks)
+        {
+            previous.AddSuccessor(next, _maxSuccessors);
+        }
     }
 
     internal KeyAccessStatistics GetOrAddEntry(string key) => GetOrAdd(key);
