@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Distributed;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
@@ -15,6 +16,7 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     public AccessTracker Tracker { get; } = tracker;
 
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Read(string key, byte[]? value) => Read(key, value is not null, value is null ? -1 : value.LongLength);
 
     public void Read(string key, bool hit, long size)

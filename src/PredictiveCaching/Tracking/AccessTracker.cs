@@ -194,6 +194,7 @@ public sealed class AccessTracker
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private KeyAccessStatistics GetOrAdd(string key)
     {
         if (_entries.TryGetValue(key, out KeyAccessStatistics? existing))
