@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
 using PredictiveCaching.Resources;
 
 namespace PredictiveCaching.Prefetching;
 
 /// <summary>A snapshot of what the predictive loader is doing and how well it does it.</summary>
+// Precision and recall are NaN before any outcome: written to JSON as "NaN" rather than failing the serializer.
+[JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 public sealed record PredictiveLoaderStatus
 {
     /// <summary>Gets the strategy in force.</summary>

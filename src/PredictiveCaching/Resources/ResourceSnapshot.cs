@@ -1,9 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace PredictiveCaching.Resources;
 
 /// <summary>
 /// The utilisation of each resource at one sampling, each in [0, 1] or <see cref="double.NaN"/> when unknown.
 /// Immutable: the sampler publishes a new instance each time, and readers take the latest without a lock.
 /// </summary>
+// Unknown utilisations are NaN: written to JSON as "NaN" rather than failing the serializer (a status endpoint).
+[JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 public sealed class ResourceSnapshot
 {
     /// <summary>Initializes a new instance of the <see cref="ResourceSnapshot"/> class.</summary>
