@@ -66,7 +66,7 @@ internal sealed class HeuristicAccessPredictor : IAccessPredictor
 
         // One interval says nothing about spread: assume a moderate one rather than a perfectly regular rhythm.
         double sigma = intervals < 2 ? 0.5 * mean : standardDeviation;
-        sigma = Math.Max(sigma, Math.Max(0.05 * mean, MinimumSigmaSeconds));
+        sigma = FloorSigma(mean, sigma);
 
         double z0 = (elapsed - mean) / sigma;
         double z1 = (elapsed + window - mean) / sigma;
@@ -86,6 +86,13 @@ internal sealed class HeuristicAccessPredictor : IAccessPredictor
         double evidence = intervals / (intervals + 0.5);
         return Math.Clamp(evidence * probability, 0d, 1d);
     }
+
+    /// <summary>
+    /// The spread a rhythm is treated as having: at least 5 % of its mean and half a second, because a perfectly regular
+    /// history says little about the next interval. Shared with the refresh lead time so both use the same spread.
+    /// </summary>
+    internal static double FloorSigma(double meanSeconds, double standardDeviationSeconds) =>
+        Math.Max(standardDeviationSeconds, Math.Max(0.05 * meanSeconds, MinimumSigmaSeconds));
 
     // Abramowitz and Stegun 7.1.26 (absolute error below 1.5e-7), ample for a probability that is thresholded.
     internal static double NormalCdf(double z)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PredictiveCaching.Prediction;
 using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Prefetching;
@@ -51,7 +52,7 @@ internal sealed class CandidateGenerator
     /// </summary>
     public long LeadTicks(double meanSeconds, double standardDeviationSeconds, long timeToLiveTicks)
     {
-        double sigma = Math.Max(standardDeviationSeconds, Math.Max(0.05 * meanSeconds, 0.5));
+        double sigma = HeuristicAccessPredictor.FloorSigma(meanSeconds, standardDeviationSeconds);
         long lead = (long)(2 * sigma * TimeSpan.TicksPerSecond);
         if (timeToLiveTicks > 0)
         {
