@@ -181,16 +181,11 @@ public sealed class AccessTracker
         // which only adds noise that the Misra-Gries counts wear away, and the hot path avoids a locked instruction.
         KeyAccessStatistics? previous = Volatile.Read(ref _lastRead);
         Volatile.Write(ref _lastRead, entry);
-        if (previous is null || ReferenceEquals(previous, entry) || previous.IsEvicted)
-        {
-            return;
-        }
 
         // previous.LastReadTicks may already be a newer read of that key; either way it bounds the gap from above.
-        long gap = nowTicks - previous.LastReadTicks;
-        if (gap >= 0 && gap <= _successorGapTicks)
+        if (previous is not null)
         {
-            previous.AddSuccessor(entry, _maxSuccessors);
+            Link(previous, previous.LastReadTicks, entry, nowTicks);
         }
     }
 
