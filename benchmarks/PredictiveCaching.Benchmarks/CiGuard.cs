@@ -17,8 +17,11 @@ namespace PredictiveCaching.Benchmarks;
 /// </summary>
 internal static class CiGuard
 {
-    /// <summary>Decorator Get hit over the raw MemoryDistributedCache. Target 1.5 (see docs/benchmarks.md: today ~1.46–1.58).</summary>
-    public const double DecoratorMaxRatio = 2.0;
+    /// <summary>
+    /// Decorator Get/GetAsync hit over the raw MemoryDistributedCache. Target 1.5, measured 1.40/1.45 with the default
+    /// job (docs/benchmarks.md); the short job CI runs wanders by about ±0.1 on a shared machine.
+    /// </summary>
+    public const double DecoratorMaxRatio = 1.65;
 
     /// <summary>Recording a read of a tracked key. Target ~50 ns.</summary>
     public const double RecordReadMaxNanoseconds = 120;

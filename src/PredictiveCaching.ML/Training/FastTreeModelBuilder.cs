@@ -62,6 +62,16 @@ internal static class FastTreeModelBuilder
             throw new TrainingDataException("the training slice holds only one class (" + (positiveWeight > 0d ? "all read" : "none read") + ")");
         }
 
+        // A model is judged on the held-out slice (against the model in use, or the base rate): with one class there,
+        // log-loss rewards whichever model leans that way and AUC is undefined, so no verdict would mean anything.
+        (double heldOutPositive, double heldOutNegative) = ClassWeights(holdout);
+        if (heldOutPositive <= 0d || heldOutNegative <= 0d)
+        {
+            throw new TrainingDataException(
+                "the held-out slice (the newest " + holdout.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " samples) holds only one class ("
+                + (heldOutPositive > 0d ? "all read" : "none read") + "), so a model could not be judged");
+        }
+
         double total = positiveWeight + negativeWeight;
         float positiveFactor = (float)(total / (2d * positiveWeight));
         float negativeFactor = (float)(total / (2d * negativeWeight));

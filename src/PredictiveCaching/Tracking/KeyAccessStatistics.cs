@@ -21,8 +21,12 @@ public sealed class KeyAccessStatistics
     private long _lastAccessTicks;
     private long _readCount;
     private long _hitCount;
-    private double _meanIntervalSeconds;
-    private double _intervalM2;
+    // Inter-arrival statistics as sums of each interval minus the first one (the shifted-data algorithm): a read adds
+    // without dividing, so the read path has no division on its chain from one read of a key to the next, and shifting
+    // by a typical interval keeps the variance free of the cancellation that plain sums of squares suffer.
+    private long _intervalShiftTicks;
+    private double _shiftedIntervalSum;
+    private double _shiftedIntervalSquares;
     private long _lastSize = -1;
     private long _absoluteExpiryTicks = NoExpiry;
     private long _slidingTicks;
@@ -67,7 +71,7 @@ public sealed class KeyAccessStatistics
     /// <summary>Gets the mean time between consecutive reads, in seconds; 0 with fewer than two reads.</summary>
     public double MeanIntervalSeconds
     {
-        get { using (Acquire()) { return _meanIntervalSeconds; } }
+        get { using (Acquire()) { return MeanIntervalUnsafe(); } }
     }
 
     /// <summary>Gets the sample variance of the time between consecutive reads, in seconds squared; 0 with fewer than three reads.</summary>
@@ -77,8 +81,7 @@ public sealed class KeyAccessStatistics
         {
             using (Acquire())
             {
-                long intervals = _readCount - 1;
-                return intervals > 1 ? _intervalM2 / (intervals - 1) : 0d;
+                return IntervalVarianceUnsafe();
             }
         }
     }
@@ -186,7 +189,6 @@ public sealed class KeyAccessStatistics
     {
         using (Acquire())
         {
-            long intervals = _readCount - 1;
             return new KeyStatisticsSnapshot
             {
                 ReadCount = _readCount,
@@ -194,8 +196,8 @@ public sealed class KeyAccessStatistics
                 FirstReadTicks = _firstReadTicks,
                 LastReadTicks = _lastReadTicks,
                 LastAccessTicks = _lastAccessTicks,
-                MeanIntervalSeconds = _meanIntervalSeconds,
-                IntervalVariance = intervals > 1 ? _intervalM2 / (intervals - 1) : 0d,
+                MeanIntervalSeconds = MeanIntervalUnsafe(),
+                IntervalVariance = IntervalVarianceUnsafe(),
                 LastSize = _lastSize,
                 ExpectedExpiryTicks = ExpiryUnsafe(),
                 IsPresent = _present,
@@ -218,12 +220,15 @@ public sealed class KeyAccessStatistics
             }
             else
             {
-                // Welford's online mean and variance of the inter-arrival time.
-                double interval = (nowTicks - _lastReadTicks) / (double)TimeSpan.TicksPerSecond;
-                long n = _readCount;
-                double delta = interval - _meanIntervalSeconds;
-                _meanIntervalSeconds += delta / n;
-                _intervalM2 += delta * (interval - _meanIntervalSeconds);
+                long interval = nowTicks - _lastReadTicks;
+                if (_readCount == 1)
+                {
+                    _intervalShiftTicks = interval;
+                }
+
+                double shifted = interval - _intervalShiftTicks;
+                _shiftedIntervalSum += shifted;
+                _shiftedIntervalSquares += shifted * shifted;
                 _referenced = true;
             }
 
@@ -472,6 +477,24 @@ public sealed class KeyAccessStatistics
         {
             spinner.SpinOnce();
         }
+    }
+
+    private double MeanIntervalUnsafe()
+    {
+        long intervals = _readCount - 1;
+        return intervals > 0 ? (_intervalShiftTicks + (_shiftedIntervalSum / intervals)) / TimeSpan.TicksPerSecond : 0d;
+    }
+
+    private double IntervalVarianceUnsafe()
+    {
+        long intervals = _readCount - 1;
+        if (intervals < 2)
+        {
+            return 0d;
+        }
+
+        double squares = _shiftedIntervalSquares - (_shiftedIntervalSum * _shiftedIntervalSum / intervals);
+        return Math.Max(0d, squares) / (intervals - 1) / ((double)TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -55,6 +55,32 @@ public sealed class AccessTrackerTests
     }
 
     [Fact]
+    public void RecordRead_AtypicalFirstIntervalThenSteadyRhythm_KeepsVariancePrecise()
+    {
+        // The sums are shifted by the first interval; an hour-long first gap followed by 10 000 one-second gaps is the
+        // case where shifted sums of squares could cancel badly.
+        AccessTracker sut = CreateSut();
+        var gapsMs = new List<int> { 3_600_000 };
+        for (int i = 0; i < 10_000; i++)
+        {
+            gapsMs.Add(i % 2 == 0 ? 1_000 : 1_001);
+        }
+
+        sut.RecordRead("k", true, 1, Now, out _);
+        foreach (int gap in gapsMs)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(gap));
+            sut.RecordRead("k", true, 1, Now, out _);
+        }
+
+        double mean = gapsMs.Average() / 1000d;
+        double variance = gapsMs.Sum(g => Math.Pow((g / 1000d) - mean, 2)) / (gapsMs.Count - 1);
+        Assert.True(sut.TryGet("k", out KeyAccessStatistics? k));
+        Assert.Equal(mean, k.MeanIntervalSeconds, precision: 9);
+        Assert.Equal(1, k.IntervalVariance / variance, precision: 7);
+    }
+
+    [Fact]
     public void RecordRead_FewerThanThreeReads_VarianceZero()
     {
         AccessTracker sut = CreateSut();
