@@ -14,15 +14,17 @@ public sealed class MachineLearningOptions
     public int NumberOfTrees { get; set; } = 100;
 
     /// <summary>
-    /// Gets or sets the intended maximum depth of a tree. FastTree grows trees leaf-wise and has no depth limit, so this
-    /// caps the leaf count at 2^depth (see <see cref="MaximumLeaves"/>) rather than the depth itself.
+    /// Gets or sets the maximum depth of a tree. FastTree grows trees leaf-wise and has no depth option, and a leaf-wise
+    /// tree of L leaves can be L − 1 deep, so the depth is enforced through the leaf count: at most
+    /// <c>MaximumDepth + 1</c> leaves (see <see cref="MaximumLeaves"/>).
     /// </summary>
-    /// <value>10; in [1, 20].</value>
+    /// <value>10 (11 leaves); in [1, 1000].</value>
     public int MaximumDepth { get; set; } = 10;
 
     /// <summary>
     /// Gets or sets the most leaves per tree. The leaf count FastTree is given is
-    /// <c>min(2^MaximumDepth, MaximumLeaves, max(2, trainingRows / MinimumSamplesToSplit))</c>.
+    /// <c>min(MaximumDepth + 1, MaximumLeaves, max(2, trainingRows / MinimumSamplesToSplit))</c>; this cap matters only
+    /// when <see cref="MaximumDepth"/> is raised above it.
     /// </summary>
     /// <value>64; in [2, 131072].</value>
     public int MaximumLeaves { get; set; } = 64;

@@ -11,7 +11,7 @@ internal sealed class MachineLearningOptionsValidator : IValidateOptions<Machine
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
         Range(failures, nameof(options.NumberOfTrees), options.NumberOfTrees, 1, 10_000);
-        Range(failures, nameof(options.MaximumDepth), options.MaximumDepth, 1, 20);
+        Range(failures, nameof(options.MaximumDepth), options.MaximumDepth, 1, 1000);
         Range(failures, nameof(options.MaximumLeaves), options.MaximumLeaves, 2, 131_072);
         Range(failures, nameof(options.MinimumExampleCountPerLeaf), options.MinimumExampleCountPerLeaf, 1, 100_000);
         Range(failures, nameof(options.MinimumSamplesToSplit), options.MinimumSamplesToSplit, 2, 1_000_000);

@@ -171,10 +171,14 @@ internal static class FastTreeModelBuilder
         return PlattFitter.Fit(scores, labels, weights);
     }
 
-    /// <summary>The leaf count handed to FastTree: min(2^depth, MaximumLeaves, max(2, rows / MinimumSamplesToSplit)).</summary>
+    /// <summary>
+    /// The leaf count handed to FastTree: min(MaximumDepth + 1, MaximumLeaves, max(2, rows / MinimumSamplesToSplit)).
+    /// FastTree grows leaf-wise, where L leaves can make a chain L − 1 deep: depth + 1 leaves is the only count that
+    /// guarantees the depth.
+    /// </summary>
     internal static int LeafCount(MachineLearningOptions options, int rows)
     {
-        long byDepth = 1L << Math.Min(options.MaximumDepth, 30);
+        long byDepth = (long)options.MaximumDepth + 1;
         long byRows = Math.Max(2, rows / options.MinimumSamplesToSplit);
         return (int)Math.Max(2, Math.Min(Math.Min(byDepth, options.MaximumLeaves), byRows));
     }

@@ -60,13 +60,14 @@ public sealed class MachineLearningBuilderExtensionsTests
     }
 
     [Theory]
-    [InlineData(1000, 64)]
-    [InlineData(100, 20)]
+    [InlineData(1000, 11)]
+    [InlineData(50, 10)]
     [InlineData(4, 2)]
     public void LeafCount_IsMinOfDepthLeavesAndRowsPerSplit(int rows, int expected)
     {
         Assert.Equal(expected, PredictiveCaching.MachineLearning.Training.FastTreeModelBuilder.LeafCount(new MachineLearningOptions(), rows));
-        Assert.Equal(8, PredictiveCaching.MachineLearning.Training.FastTreeModelBuilder.LeafCount(new MachineLearningOptions { MaximumDepth = 3 }, 100_000));
+        Assert.Equal(4, PredictiveCaching.MachineLearning.Training.FastTreeModelBuilder.LeafCount(new MachineLearningOptions { MaximumDepth = 3 }, 100_000));
+        Assert.Equal(64, PredictiveCaching.MachineLearning.Training.FastTreeModelBuilder.LeafCount(new MachineLearningOptions { MaximumDepth = 100 }, 100_000));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Microsoft.ML;
 using PredictiveCaching.MachineLearning.Training;
 using PredictiveCaching.Prediction;
@@ -36,6 +38,60 @@ public sealed class CompiledScoringParityTests
         }
     }
 
+    /// <summary>
+    /// Shapes that take each scoring layout: default trees (11 leaves) over 6 features (row copied) and 16-leaf trees over
+    /// 29 and 32 features (row loaded in two overlapping registers) use the AVX-512 layout where the CPU has it; 17-leaf
+    /// and 64-leaf trees, and 40 features, use the walk.
+    /// </summary>
+    [Theory]
+    [InlineData(6, 10, true)]
+    [InlineData(29, 15, true)]
+    [InlineData(32, 15, true)]
+    [InlineData(16, 10, true)]
+    [InlineData(29, 16, false)]
+    [InlineData(6, 63, false)]
+    [InlineData(40, 10, false)]
+    public void AnyShape_ThousandsOfRows_MatchesPredictionEngine_AndTheWalk(int features, int depth, bool vectorizable)
+    {
+        FastTreeTrainingResult trained = FastTreeModelBuilder.Train(
+            SyntheticSamples.Create(4000, features, seed: features + depth),
+            SyntheticSamples.Names(features),
+            [],
+            new MachineLearningOptions { NumberOfTrees = 30, MaximumDepth = depth, MinSizeSamples = 20 },
+            version: 1,
+            nowTicks: 0,
+            lookahead: TimeSpan.FromMinutes(5));
+        CompiledTreeEnsemble compiled = trained.Model.Classifier;
+        CompiledTreeEnsemble walk = WithoutVectorLayout(compiled);
+        Assert.Equal(vectorizable && Avx512F.IsSupported && Avx512CD.IsSupported && Vector512.IsHardwareAccelerated, compiled.IsVectorized);
+        Assert.False(walk.IsVectorized);
+        using PredictionEngine<TrainingRow, ClassifierPrediction> engine = trained.Context.Model.CreatePredictionEngine<TrainingRow, ClassifierPrediction>(
+            trained.ClassifierPipeline, inputSchemaDefinition: trained.InputSchema);
+        var random = new Random(depth);
+        const int Rows = 3000;
+        float[] all = new float[Rows * features];
+        for (int i = 0; i < Rows; i++)
+        {
+            float[] row = SyntheticSamples.RandomRow(random, features, withNaN: i % 2 == 1);
+            row.CopyTo(all, i * features);
+            ClassifierPrediction expected = engine.Predict(new TrainingRow { Features = row });
+            double score = compiled.Score(row);
+            Assert.Equal(expected.Score, score, 1e-5);
+            Assert.Equal(walk.Score(row), score, 1e-9);
+        }
+
+        // Batches of every kind of length: passes of 64 rows, a partial pass, and a tail scored row by row.
+        foreach (int length in new[] { 1, 31, 32, 63, 64, 65, 100, 1000, Rows })
+        {
+            double[] batch = new double[length];
+            compiled.ScoreBatch(all.AsSpan(0, length * features), batch);
+            for (int i = 0; i < length; i++)
+            {
+                Assert.Equal(walk.Score(all.AsSpan(i * features, features)), batch[i], 1e-9);
+            }
+        }
+    }
+
     [Fact]
     public void SizeRegressor_ThousandsOfRows_MatchesPredictionEngineWithin1e5()
     {
@@ -51,6 +107,20 @@ public sealed class CompiledScoringParityTests
             Assert.Equal(engine.Predict(new TrainingRow { Features = row }).Score, trained.Model.SizeRegressor.Score(row), 1e-5);
         }
     }
+
+    private static CompiledTreeEnsemble WithoutVectorLayout(CompiledTreeEnsemble e) => new(
+        e.FeatureCount,
+        e.Bias,
+        e.Roots.ToArray(),
+        e.SplitFeatures.ToArray(),
+        e.Thresholds.ToArray(),
+        e.LeftChildren.ToArray(),
+        e.RightChildren.ToArray(),
+        e.LeafValues.ToArray(),
+        vectorize: false);
+
+    private static int Depth(CompiledTreeEnsemble e, int node) =>
+        node < 0 ? 0 : 1 + Math.Max(Depth(e, e.LeftChildren[node]), Depth(e, e.RightChildren[node]));
 
     [Fact]
     public void Batch_EqualsSingleRowScores()
@@ -91,6 +161,18 @@ public sealed class CompiledScoringParityTests
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
         Assert.True(sum > 0);
+    }
+
+    [Fact]
+    public void DefaultOptions_TreesAreAtMostTenDeep()
+    {
+        CompiledTreeEnsemble classifier = s_trained.Value.Model.Classifier;
+        for (int t = 0; t < classifier.TreeCount; t++)
+        {
+            Assert.InRange(Depth(classifier, classifier.Roots[t]), 0, 10);
+        }
+
+        Assert.True(classifier.LeafCount <= 11 * classifier.TreeCount);
     }
 
     [Fact]

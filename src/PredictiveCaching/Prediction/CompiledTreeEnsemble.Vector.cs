@@ -1,0 +1,424 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace PredictiveCaching.Prediction;
+
+/// <summary>
+/// The AVX-512 scoring layout: sixteen trees side by side, one per vector lane, and every split of every tree evaluated,
+/// no walk at all. It is used when the CPU has AVX-512 (F and CD), rows have at most 32 features and no tree has more
+/// than 16 leaves — which the default hyper-parameters guarantee (depth ≤ 10 means at most 11 leaves).
+/// </summary>
+/// <remarks>
+/// <para>
+/// A tree's leaves are numbered left to right and a lane holds the set of its tree's leaves still possible, all at
+/// first. A split whose row goes right (<c>!(x &lt;= t)</c>, so a NaN goes right) rules out every leaf of its left
+/// subtree, a contiguous range: the lane is ANDed with that range's complement. After all splits the lowest leaf left
+/// is the one the walk would reach (QuickScorer, Lucchese et al., SIGIR 2015: every leaf left of the exit leaf lies in
+/// the left subtree of a split on the path that went right, and the exit leaf is in no such subtree).
+/// </para>
+/// <para>
+/// Slot <c>s</c> of a group holds the <c>s</c>-th split of each of its sixteen trees, so one step is a feature permute
+/// (the row sits in two registers), a compare and an AND for sixteen splits at once, with no data-dependent branch and
+/// no dependent load. A slot is one 32-bit word per lane: the leaf mask in the high 16 bits and the feature's register
+/// position in the low 5 (the only bits the permute reads), so a step loads it once for both. A group has as many
+/// slots as its largest tree has splits; trees are sorted by split count so groups are even, and a smaller tree is
+/// padded with splits that rule nothing out. Leaf values are gathered per group (<c>table[leaf][lane]</c>). The arrays
+/// are pinned and start on a 64-byte boundary, so no vector load straddles two cache lines.
+/// </para>
+/// </remarks>
+public sealed partial class CompiledTreeEnsemble
+{
+    private const int VectorLanes = 16;
+    private const int MaxVectorFeatures = 32;
+    private const int MaxVectorLeaves = 16;
+    private const uint LeafBits = 0xFFFF_0000;
+
+    // Batches score 64 rows per pass over the trees; a pass of at least 32 real rows beats scoring them one by one.
+    private const int BlockRows = 64;
+    private const int MinBlockRows = 32;
+
+    private VectorLayout? _vector;
+
+    /// <summary>Gets whether rows are scored with the AVX-512 layout rather than the tree walk.</summary>
+    internal bool IsVectorized => _vector is not null;
+
+    private static bool VectorHardware =>
+        Avx512F.IsSupported && Avx512CD.IsSupported && Avx2.IsSupported && Vector512.IsHardwareAccelerated;
+
+    private void BuildVector(int[] roots, int[] splitFeatures, float[] thresholds, int[] left, int[] right, double[] leafValues)
+    {
+        if (FeatureCount > MaxVectorFeatures)
+        {
+            return;
+        }
+
+        int trees = roots.Length;
+        var shapes = new TreeShape[trees];
+        for (int t = 0; t < trees; t++)
+        {
+            TreeShape? shape = TreeShape.Of(roots[t], left, right, MaxVectorLeaves);
+            if (shape is null)
+            {
+                return;
+            }
+
+            shapes[t] = shape;
+        }
+
+        int[] order = new int[trees];
+        int[] splitCounts = new int[trees];
+        for (int t = 0; t < trees; t++)
+        {
+            order[t] = t;
+            splitCounts[t] = shapes[t].Splits.Count;
+        }
+
+        Array.Sort(splitCounts, order);
+        int groups = (trees + VectorLanes - 1) / VectorLanes;
+        int[] slotCounts = new int[groups];
+        int[] leafCounts = new int[groups];
+        int totalSlots = 0;
+        int totalLeafRows = 0;
+        for (int g = 0; g < groups; g++)
+        {
+            int end = Math.Min(trees, (g + 1) * VectorLanes);
+            slotCounts[g] = splitCounts[end - 1];
+            int most = 1;
+            for (int i = g * VectorLanes; i < end; i++)
+            {
+                most = Math.Max(most, shapes[order[i]].Leaves.Count);
+            }
+
+            leafCounts[g] = most;
+            totalSlots += slotCounts[g];
+            totalLeafRows += most;
+        }
+
+        var slots = new AlignedArray<uint>(totalSlots * VectorLanes, LeafBits);
+        var limits = new AlignedArray<float>(totalSlots * VectorLanes, float.PositiveInfinity);
+        var values = new AlignedArray<double>(totalLeafRows * VectorLanes, 0d);
+        int slotBase = 0;
+        int leafRowBase = 0;
+        for (int g = 0; g < groups; g++)
+        {
+            for (int lane = 0; lane < VectorLanes; lane++)
+            {
+                int i = (g * VectorLanes) + lane;
+                if (i >= trees)
+                {
+                    break;
+                }
+
+                TreeShape shape = shapes[order[i]];
+                for (int k = 0; k < shape.Leaves.Count; k++)
+                {
+                    values[((leafRowBase + k) * VectorLanes) + lane] = leafValues[shape.Leaves[k]];
+                }
+
+                for (int s = 0; s < shape.Splits.Count; s++)
+                {
+                    (int node, int firstLeft, int lastLeft) = shape.Splits[s];
+                    int cell = ((slotBase + s) * VectorLanes) + lane;
+                    slots[cell] = (~RangeBits(firstLeft, lastLeft) << 16) | (uint)PermuteIndex(splitFeatures[node], FeatureCount);
+                    limits[cell] = thresholds[node];
+                }
+            }
+
+            slotBase += slotCounts[g];
+            leafRowBase += leafCounts[g];
+        }
+
+        _vector = new VectorLayout(slotCounts, leafCounts, slots, limits, values, BuildRowLanes(shapes, splitFeatures, thresholds, leafValues));
+    }
+
+    /// <summary>The batch layout: tree after tree, each split once (feature, threshold, leaf mask), each tree's leaves padded to 16.</summary>
+    private static RowLaneLayout BuildRowLanes(TreeShape[] shapes, int[] splitFeatures, float[] thresholds, double[] leafValues)
+    {
+        int splits = 0;
+        foreach (TreeShape shape in shapes)
+        {
+            splits += shape.Splits.Count;
+        }
+
+        int[] splitCounts = new int[shapes.Length];
+        int[] features = new int[splits];
+        float[] limits = new float[splits];
+        uint[] masks = new uint[splits];
+        var values = new AlignedArray<double>(shapes.Length * MaxVectorLeaves, 0d);
+        int next = 0;
+        for (int t = 0; t < shapes.Length; t++)
+        {
+            TreeShape shape = shapes[t];
+            splitCounts[t] = shape.Splits.Count;
+            foreach ((int node, int firstLeft, int lastLeft) in shape.Splits)
+            {
+                features[next] = splitFeatures[node] * BlockRows;
+                limits[next] = thresholds[node];
+                masks[next] = ~RangeBits(firstLeft, lastLeft);
+                next++;
+            }
+
+            for (int k = 0; k < shape.Leaves.Count; k++)
+            {
+                values[(t * MaxVectorLeaves) + k] = leafValues[shape.Leaves[k]];
+            }
+        }
+
+        return new RowLaneLayout(splitCounts, features, limits, masks, values);
+    }
+
+    private static uint RangeBits(int first, int last) => ((2u << last) - 1u) & ~((1u << first) - 1u);
+
+    /// <summary>
+    /// Where feature <paramref name="feature"/> sits in the (low, high) register pair a row is loaded into. With 16 or
+    /// more features the high register is the row's last 16 values (an overlapping load, no copy), so feature f ≥ 16 is
+    /// at f − (count − 16) in it; with fewer the row is copied into a zero-padded buffer and f is simply f.
+    /// </summary>
+    private static int PermuteIndex(int feature, int featureCount) =>
+        featureCount < VectorLanes || feature < VectorLanes ? feature : VectorLanes + feature - (featureCount - VectorLanes);
+
+    private static unsafe double ScoreVector(VectorLayout layout, ref float row, int featureCount)
+    {
+        Vector512<float> low;
+        Vector512<float> high;
+        if (featureCount >= VectorLanes)
+        {
+            low = Vector512.LoadUnsafe(ref row);
+            high = Vector512.LoadUnsafe(ref row, (nuint)(featureCount - VectorLanes));
+        }
+        else
+        {
+            // Fewer than 16 features: a full-width load would read past the row, so copy it into a padded buffer.
+            Padded16 padded = default;
+            Unsafe.CopyBlockUnaligned(
+                ref Unsafe.As<float, byte>(ref padded[0]),
+                ref Unsafe.As<float, byte>(ref row),
+                (uint)(featureCount * sizeof(float)));
+            low = Vector512.LoadUnsafe(ref padded[0]);
+            high = low;
+        }
+
+        uint* slots = layout.Slots.Pointer;
+        float* limits = layout.Thresholds.Pointer;
+        double* values = layout.LeafValues.Pointer;
+        int[] slotCounts = layout.SlotCounts;
+        int[] leafCounts = layout.LeafCounts;
+        Vector512<int> lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        Vector512<double> sumLow = Vector512<double>.Zero;
+        Vector512<double> sumHigh = Vector512<double>.Zero;
+        for (int g = 0; g < slotCounts.Length; g++)
+        {
+            Vector512<uint> alive = Vector512<uint>.AllBitsSet;
+            for (int s = slotCounts[g]; s > 0; s--)
+            {
+                Vector512<uint> slot = Vector512.LoadAligned(slots);
+                Vector512<float> x = Avx512F.PermuteVar16x32x2(low, slot.AsInt32(), high);
+                alive &= slot | Vector512.LessThanOrEqual(x, Vector512.LoadAligned(limits)).AsUInt32();
+                slots += VectorLanes;
+                limits += VectorLanes;
+            }
+
+            // The exit leaf k is the lowest leaf bit left, bit 16 + k, whose leading zero count is 15 − k.
+            Vector512<uint> leaves = alive & Vector512.Create(LeafBits);
+            Vector512<uint> lowest = leaves & (Vector512<uint>.Zero - leaves);
+            Vector512<int> leaf = Vector512.Create(15) - Avx512CD.LeadingZeroCount(lowest).AsInt32();
+            Vector512<int> index = (leaf << 4) + lanes;
+            sumLow += Vector512.Create(
+                Avx2.GatherVector256(values, index.GetLower().GetLower(), sizeof(double)),
+                Avx2.GatherVector256(values, index.GetLower().GetUpper(), sizeof(double)));
+            sumHigh += Vector512.Create(
+                Avx2.GatherVector256(values, index.GetUpper().GetLower(), sizeof(double)),
+                Avx2.GatherVector256(values, index.GetUpper().GetUpper(), sizeof(double)));
+            values += leafCounts[g] * VectorLanes;
+        }
+
+        return Vector512.Sum(sumLow + sumHigh);
+    }
+
+    /// <summary>
+    /// Scores rows 64 at a time, one row per lane in four registers, tree after tree: the rows are transposed so that one
+    /// load brings a feature of sixteen rows, each split is a compare against its broadcast threshold and an AND with its
+    /// broadcast leaf mask, and a tree's sixteen leaf values sit in two registers, so the exit leaves are picked by
+    /// permutes. A split's scalar work (its feature, threshold and mask) is shared by the 64 rows.
+    /// </summary>
+    /// <returns>How many rows were scored; the caller scores the rest (fewer than <see cref="MinBlockRows"/>) one by one.</returns>
+    private unsafe int ScoreBlocks(RowLaneLayout layout, ReadOnlySpan<float> rows, Span<double> destination)
+    {
+        int width = FeatureCount;
+        int count = destination.Length;
+        int done = 0;
+        if (count < MinBlockRows)
+        {
+            return 0;
+        }
+
+        // Feature-major copy of up to 64 rows, 64-byte aligned: transposed[f * 64 + r] = rows[r][f]. Rows past the end
+        // of the batch are zeros and their scores are dropped.
+        float* buffer = stackalloc float[(MaxVectorFeatures * BlockRows) + VectorLanes];
+        float* transposed = (float*)(((nuint)buffer + 63) & ~(nuint)63);
+        Span<double> scores = stackalloc double[BlockRows];
+        ref int features = ref MemoryMarshal.GetArrayDataReference(layout.Features);
+        ref float limits = ref MemoryMarshal.GetArrayDataReference(layout.Thresholds);
+        ref uint masks = ref MemoryMarshal.GetArrayDataReference(layout.Masks);
+        int[] splitCounts = layout.SplitCounts;
+        fixed (float* source = rows)
+        {
+            while (count - done >= MinBlockRows)
+            {
+                int take = Math.Min(BlockRows, count - done);
+                float* block = source + (done * width);
+                for (int f = 0; f < width; f++)
+                {
+                    float* column = transposed + (f * BlockRows);
+                    int r = 0;
+                    for (; r < take; r++)
+                    {
+                        column[r] = block[(r * width) + f];
+                    }
+
+                    for (; r < BlockRows; r++)
+                    {
+                        column[r] = 0f;
+                    }
+                }
+
+                Vector512<double> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+                Vector512<double> sum4 = default, sum5 = default, sum6 = default, sum7 = default;
+                nuint split = 0;
+                double* values = layout.LeafValues.Pointer;
+                for (int t = 0; t < splitCounts.Length; t++)
+                {
+                    Vector512<uint> alive0 = Vector512<uint>.AllBitsSet, alive1 = alive0, alive2 = alive0, alive3 = alive0;
+                    for (int s = splitCounts[t]; s > 0; s--)
+                    {
+                        float* x = transposed + Unsafe.Add(ref features, split);
+                        Vector512<float> limit = Vector512.Create(Unsafe.Add(ref limits, split));
+                        Vector512<uint> mask = Vector512.Create(Unsafe.Add(ref masks, split));
+                        alive0 &= mask | Vector512.LessThanOrEqual(Vector512.LoadAligned(x), limit).AsUInt32();
+                        alive1 &= mask | Vector512.LessThanOrEqual(Vector512.LoadAligned(x + 16), limit).AsUInt32();
+                        alive2 &= mask | Vector512.LessThanOrEqual(Vector512.LoadAligned(x + 32), limit).AsUInt32();
+                        alive3 &= mask | Vector512.LessThanOrEqual(Vector512.LoadAligned(x + 48), limit).AsUInt32();
+                        split++;
+                    }
+
+                    Vector512<double> low = Vector512.LoadAligned(values);
+                    Vector512<double> high = Vector512.LoadAligned(values + 8);
+                    (Vector512<double> a, Vector512<double> b) = ExitValues(alive0, low, high);
+                    sum0 += a;
+                    sum1 += b;
+                    (a, b) = ExitValues(alive1, low, high);
+                    sum2 += a;
+                    sum3 += b;
+                    (a, b) = ExitValues(alive2, low, high);
+                    sum4 += a;
+                    sum5 += b;
+                    (a, b) = ExitValues(alive3, low, high);
+                    sum6 += a;
+                    sum7 += b;
+                    values += MaxVectorLeaves;
+                }
+
+                Vector512<double> bias = Vector512.Create(Bias);
+                (sum0 + bias).StoreUnsafe(ref scores[0]);
+                (sum1 + bias).StoreUnsafe(ref scores[8]);
+                (sum2 + bias).StoreUnsafe(ref scores[16]);
+                (sum3 + bias).StoreUnsafe(ref scores[24]);
+                (sum4 + bias).StoreUnsafe(ref scores[32]);
+                (sum5 + bias).StoreUnsafe(ref scores[40]);
+                (sum6 + bias).StoreUnsafe(ref scores[48]);
+                (sum7 + bias).StoreUnsafe(ref scores[56]);
+                scores[..take].CopyTo(destination[done..]);
+                done += take;
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>The values of sixteen rows' exit leaves (the lowest bit left, 31 − its leading zero count) in one tree.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<double> Low, Vector512<double> High) ExitValues(Vector512<uint> alive, Vector512<double> low, Vector512<double> high)
+    {
+        Vector512<uint> lowest = alive & (Vector512<uint>.Zero - alive);
+        Vector512<uint> leaf = Vector512.Create(31u) - Avx512CD.LeadingZeroCount(lowest);
+        return (
+            Avx512F.PermuteVar8x64x2(low, Avx512F.ConvertToVector512UInt64(leaf.GetLower()).AsInt64(), high),
+            Avx512F.PermuteVar8x64x2(low, Avx512F.ConvertToVector512UInt64(leaf.GetUpper()).AsInt64(), high));
+    }
+
+    [InlineArray(VectorLanes)]
+    private struct Padded16
+    {
+        private float _element;
+    }
+
+    private sealed record VectorLayout(int[] SlotCounts, int[] LeafCounts, AlignedArray<uint> Slots, AlignedArray<float> Thresholds, AlignedArray<double> LeafValues, RowLaneLayout Blocks);
+
+    private sealed record RowLaneLayout(int[] SplitCounts, int[] Features, float[] Thresholds, uint[] Masks, AlignedArray<double> LeafValues);
+
+    /// <summary>
+    /// A pinned array whose elements start on a 64-byte boundary. Pinned, the array never moves, so the pointer stays
+    /// valid for as long as this object is reachable (the ensemble holds it).
+    /// </summary>
+    private sealed unsafe class AlignedArray<T>
+        where T : unmanaged
+    {
+        private const int Alignment = 64;
+        private readonly T[] _storage;
+        private readonly int _offset;
+
+        public AlignedArray(int length, T fill)
+        {
+            _storage = GC.AllocateArray<T>(length + (Alignment / sizeof(T)), pinned: true);
+            nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_storage));
+            _offset = (int)(((Alignment - (address % Alignment)) % Alignment) / (nuint)sizeof(T));
+            _storage.AsSpan(_offset, length).Fill(fill);
+        }
+
+        public T* Pointer => (T*)Unsafe.AsPointer(ref _storage[_offset]);
+
+        public ref T this[int index] => ref _storage[_offset + index];
+    }
+
+    /// <summary>One tree's leaves left to right, and each split with the range of leaves its left subtree holds.</summary>
+    private sealed class TreeShape
+    {
+        private readonly int _maxLeaves;
+
+        private TreeShape(int maxLeaves) => _maxLeaves = maxLeaves;
+
+        public List<int> Leaves { get; } = [];
+
+        public List<(int Node, int FirstLeft, int LastLeft)> Splits { get; } = [];
+
+        /// <returns>The shape, or <see langword="null"/> when the tree has more than <paramref name="maxLeaves"/> leaves.</returns>
+        public static TreeShape? Of(int root, int[] left, int[] right, int maxLeaves)
+        {
+            var shape = new TreeShape(maxLeaves);
+            shape.Visit(root, left, right);
+            return shape.Leaves.Count <= maxLeaves ? shape : null;
+        }
+
+        private void Visit(int child, int[] left, int[] right)
+        {
+            // Too many leaves for a lane: stop early, which also bounds the recursion by the depth of a small tree.
+            if (Leaves.Count > _maxLeaves)
+            {
+                return;
+            }
+
+            if (child < 0)
+            {
+                Leaves.Add(~child);
+                return;
+            }
+
+            int first = Leaves.Count;
+            Visit(left[child], left, right);
+            Splits.Add((child, first, Leaves.Count - 1));
+            Visit(right[child], left, right);
+        }
+    }
+}
