@@ -79,11 +79,13 @@ public sealed partial class CompiledTreeEnsemble
         int groups = (trees + VectorLanes - 1) / VectorLanes;
         int[] slotCounts = new int[groups];
         int[] leafCounts = new int[groups];
+        int[] treeCounts = new int[groups];
         int totalSlots = 0;
         int totalLeafRows = 0;
         for (int g = 0; g < groups; g++)
         {
             int end = Math.Min(trees, (g + 1) * VectorLanes);
+            treeCounts[g] = end - (g * VectorLanes);
             slotCounts[g] = splitCounts[end - 1];
             int most = 1;
             for (int i = g * VectorLanes; i < end; i++)
@@ -130,7 +132,7 @@ public sealed partial class CompiledTreeEnsemble
             leafRowBase += leafCounts[g];
         }
 
-        _vector = new VectorLayout(slotCounts, leafCounts, slots, limits, values, BuildRowLanes(shapes, splitFeatures, thresholds, leafValues));
+        _vector = new VectorLayout(slotCounts, leafCounts, treeCounts, slots, limits, values, BuildRowLanes(shapes, splitFeatures, thresholds, leafValues));
     }
 
     /// <summary>The batch layout: tree after tree, each split once (feature, threshold, leaf mask), each tree's leaves padded to 16.</summary>
@@ -205,36 +207,63 @@ public sealed partial class CompiledTreeEnsemble
         double* values = layout.LeafValues.Pointer;
         int[] slotCounts = layout.SlotCounts;
         int[] leafCounts = layout.LeafCounts;
+        int[] treeCounts = layout.TreeCounts;
         Vector512<int> lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        Vector512<double> sumLow = Vector512<double>.Zero;
-        Vector512<double> sumHigh = Vector512<double>.Zero;
+        // Gathers fill 256-bit registers: four 256-bit sums, never a 512-bit register assembled from halves.
+        Vector256<double> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
         for (int g = 0; g < slotCounts.Length; g++)
         {
+            // Two slots per iteration into two sets (ANDed after): half the loop overhead, two independent chains.
             Vector512<uint> alive = Vector512<uint>.AllBitsSet;
-            for (int s = slotCounts[g]; s > 0; s--)
+            Vector512<uint> alsoAlive = alive;
+            nuint end = (nuint)(slotCounts[g] * VectorLanes);
+            nuint cell = 0;
+            for (; cell + VectorLanes < end; cell += 2 * VectorLanes)
             {
-                Vector512<uint> slot = Vector512.LoadAligned(slots);
+                Vector512<uint> slot = Vector512.LoadAligned(slots + cell);
+                Vector512<uint> next = Vector512.LoadAligned(slots + cell + VectorLanes);
                 Vector512<float> x = Avx512F.PermuteVar16x32x2(low, slot.AsInt32(), high);
-                alive &= slot | Vector512.LessThanOrEqual(x, Vector512.LoadAligned(limits)).AsUInt32();
-                slots += VectorLanes;
-                limits += VectorLanes;
+                Vector512<float> y = Avx512F.PermuteVar16x32x2(low, next.AsInt32(), high);
+                alive = Vector512.ConditionalSelect(Avx512F.CompareNotLessThanOrEqual(x, Vector512.LoadAligned(limits + cell)).AsUInt32(), alive & slot, alive);
+                alsoAlive = Vector512.ConditionalSelect(Avx512F.CompareNotLessThanOrEqual(y, Vector512.LoadAligned(limits + cell + VectorLanes)).AsUInt32(), alsoAlive & next, alsoAlive);
             }
+
+            if (cell < end)
+            {
+                Vector512<uint> slot = Vector512.LoadAligned(slots + cell);
+                Vector512<float> x = Avx512F.PermuteVar16x32x2(low, slot.AsInt32(), high);
+                alive = Vector512.ConditionalSelect(Avx512F.CompareNotLessThanOrEqual(x, Vector512.LoadAligned(limits + cell)).AsUInt32(), alive & slot, alive);
+            }
+
+            alive &= alsoAlive;
+            slots += end;
+            limits += end;
 
             // The exit leaf k is the lowest leaf bit left, bit 16 + k, whose leading zero count is 15 − k.
             Vector512<uint> leaves = alive & Vector512.Create(LeafBits);
             Vector512<uint> lowest = leaves & (Vector512<uint>.Zero - leaves);
             Vector512<int> leaf = Vector512.Create(15) - Avx512CD.LeadingZeroCount(lowest).AsInt32();
             Vector512<int> index = (leaf << 4) + lanes;
-            sumLow += Vector512.Create(
-                Avx2.GatherVector256(values, index.GetLower().GetLower(), sizeof(double)),
-                Avx2.GatherVector256(values, index.GetLower().GetUpper(), sizeof(double)));
-            sumHigh += Vector512.Create(
-                Avx2.GatherVector256(values, index.GetUpper().GetLower(), sizeof(double)),
-                Avx2.GatherVector256(values, index.GetUpper().GetUpper(), sizeof(double)));
+            // A gather per four lanes that hold a tree: the last group is usually part padding, and gathers are costly.
+            int trees = treeCounts[g];
+            sum0 += Avx2.GatherVector256(values, index.GetLower().GetLower(), sizeof(double));
+            if (trees > 4)
+            {
+                sum1 += Avx2.GatherVector256(values, index.GetLower().GetUpper(), sizeof(double));
+                if (trees > 8)
+                {
+                    sum2 += Avx2.GatherVector256(values, index.GetUpper().GetLower(), sizeof(double));
+                    if (trees > 12)
+                    {
+                        sum3 += Avx2.GatherVector256(values, index.GetUpper().GetUpper(), sizeof(double));
+                    }
+                }
+            }
+
             values += leafCounts[g] * VectorLanes;
         }
 
-        return Vector512.Sum(sumLow + sumHigh);
+        return Vector256.Sum((sum0 + sum1) + (sum2 + sum3));
     }
 
     /// <summary>
@@ -354,7 +383,7 @@ public sealed partial class CompiledTreeEnsemble
         private float _element;
     }
 
-    private sealed record VectorLayout(int[] SlotCounts, int[] LeafCounts, AlignedArray<uint> Slots, AlignedArray<float> Thresholds, AlignedArray<double> LeafValues, RowLaneLayout Blocks);
+    private sealed record VectorLayout(int[] SlotCounts, int[] LeafCounts, int[] TreeCounts, AlignedArray<uint> Slots, AlignedArray<float> Thresholds, AlignedArray<double> LeafValues, RowLaneLayout Blocks);
 
     private sealed record RowLaneLayout(int[] SplitCounts, int[] Features, float[] Thresholds, uint[] Masks, AlignedArray<double> LeafValues);
 
@@ -375,9 +404,10 @@ public sealed partial class CompiledTreeEnsemble
             nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_storage));
             _offset = (int)(((Alignment - (address % Alignment)) % Alignment) / (nuint)sizeof(T));
             _storage.AsSpan(_offset, length).Fill(fill);
+            Pointer = (T*)Unsafe.AsPointer(ref _storage[_offset]);
         }
 
-        public T* Pointer => (T*)Unsafe.AsPointer(ref _storage[_offset]);
+        public T* Pointer { get; }
 
         public ref T this[int index] => ref _storage[_offset + index];
     }
