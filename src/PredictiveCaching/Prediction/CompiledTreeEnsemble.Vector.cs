@@ -181,7 +181,9 @@ public sealed partial class CompiledTreeEnsemble
     private static int PermuteIndex(int feature, int featureCount) =>
         featureCount < VectorLanes || feature < VectorLanes ? feature : VectorLanes + feature - (featureCount - VectorLanes);
 
-    private static unsafe double ScoreVector(VectorLayout layout, ref float row, int featureCount)
+    /// <summary>Combines the exit leaves' entries of <paramref name="values"/> (a single-row leaf table) over all trees.</summary>
+    private static unsafe double CombineVector<TCombine>(VectorLayout layout, double* values, ref float row, int featureCount)
+        where TCombine : struct, ILeafCombination
     {
         Vector512<float> low;
         Vector512<float> high;
@@ -204,13 +206,12 @@ public sealed partial class CompiledTreeEnsemble
 
         uint* slots = layout.Slots.Pointer;
         float* limits = layout.Thresholds.Pointer;
-        double* values = layout.LeafValues.Pointer;
         int[] slotCounts = layout.SlotCounts;
         int[] leafCounts = layout.LeafCounts;
         int[] treeCounts = layout.TreeCounts;
         Vector512<int> lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        // Gathers fill 256-bit registers: four 256-bit sums, never a 512-bit register assembled from halves.
-        Vector256<double> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+        // Gathers fill 256-bit registers: four 256-bit accumulators, never a 512-bit register assembled from halves.
+        Vector256<double> sum0 = TCombine.Identity256, sum1 = sum0, sum2 = sum0, sum3 = sum0;
         for (int g = 0; g < slotCounts.Length; g++)
         {
             // Two slots per iteration into two sets (ANDed after): half the loop overhead, two independent chains.
@@ -246,16 +247,16 @@ public sealed partial class CompiledTreeEnsemble
             Vector512<int> index = (leaf << 4) + lanes;
             // A gather per four lanes that hold a tree: the last group is usually part padding, and gathers are costly.
             int trees = treeCounts[g];
-            sum0 += Avx2.GatherVector256(values, index.GetLower().GetLower(), sizeof(double));
+            sum0 = TCombine.Combine(sum0, Avx2.GatherVector256(values, index.GetLower().GetLower(), sizeof(double)));
             if (trees > 4)
             {
-                sum1 += Avx2.GatherVector256(values, index.GetLower().GetUpper(), sizeof(double));
+                sum1 = TCombine.Combine(sum1, Avx2.GatherVector256(values, index.GetLower().GetUpper(), sizeof(double)));
                 if (trees > 8)
                 {
-                    sum2 += Avx2.GatherVector256(values, index.GetUpper().GetLower(), sizeof(double));
+                    sum2 = TCombine.Combine(sum2, Avx2.GatherVector256(values, index.GetUpper().GetLower(), sizeof(double)));
                     if (trees > 12)
                     {
-                        sum3 += Avx2.GatherVector256(values, index.GetUpper().GetUpper(), sizeof(double));
+                        sum3 = TCombine.Combine(sum3, Avx2.GatherVector256(values, index.GetUpper().GetUpper(), sizeof(double)));
                     }
                 }
             }
@@ -263,7 +264,7 @@ public sealed partial class CompiledTreeEnsemble
             values += leafCounts[g] * VectorLanes;
         }
 
-        return Vector256.Sum((sum0 + sum1) + (sum2 + sum3));
+        return TCombine.Reduce(TCombine.Combine(TCombine.Combine(sum0, sum1), TCombine.Combine(sum2, sum3)));
     }
 
     /// <summary>
@@ -273,7 +274,8 @@ public sealed partial class CompiledTreeEnsemble
     /// permutes. A split's scalar work (its feature, threshold and mask) is shared by the 64 rows.
     /// </summary>
     /// <returns>How many rows were scored; the caller scores the rest (fewer than <see cref="MinBlockRows"/>) one by one.</returns>
-    private unsafe int ScoreBlocks(RowLaneLayout layout, ReadOnlySpan<float> rows, Span<double> destination)
+    private unsafe int CombineBlocks<TCombine>(RowLaneLayout layout, double* leafTable, ReadOnlySpan<float> rows, Span<double> destination)
+        where TCombine : struct, ILeafCombination
     {
         int width = FeatureCount;
         int count = destination.Length;
@@ -313,10 +315,10 @@ public sealed partial class CompiledTreeEnsemble
                     }
                 }
 
-                Vector512<double> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
-                Vector512<double> sum4 = default, sum5 = default, sum6 = default, sum7 = default;
+                Vector512<double> sum0 = TCombine.Identity512, sum1 = sum0, sum2 = sum0, sum3 = sum0;
+                Vector512<double> sum4 = sum0, sum5 = sum0, sum6 = sum0, sum7 = sum0;
                 nuint split = 0;
-                double* values = layout.LeafValues.Pointer;
+                double* values = leafTable;
                 for (int t = 0; t < splitCounts.Length; t++)
                 {
                     Vector512<uint> alive0 = Vector512<uint>.AllBitsSet, alive1 = alive0, alive2 = alive0, alive3 = alive0;
@@ -335,29 +337,28 @@ public sealed partial class CompiledTreeEnsemble
                     Vector512<double> low = Vector512.LoadAligned(values);
                     Vector512<double> high = Vector512.LoadAligned(values + 8);
                     (Vector512<double> a, Vector512<double> b) = ExitValues(alive0, low, high);
-                    sum0 += a;
-                    sum1 += b;
+                    sum0 = TCombine.Combine(sum0, a);
+                    sum1 = TCombine.Combine(sum1, b);
                     (a, b) = ExitValues(alive1, low, high);
-                    sum2 += a;
-                    sum3 += b;
+                    sum2 = TCombine.Combine(sum2, a);
+                    sum3 = TCombine.Combine(sum3, b);
                     (a, b) = ExitValues(alive2, low, high);
-                    sum4 += a;
-                    sum5 += b;
+                    sum4 = TCombine.Combine(sum4, a);
+                    sum5 = TCombine.Combine(sum5, b);
                     (a, b) = ExitValues(alive3, low, high);
-                    sum6 += a;
-                    sum7 += b;
+                    sum6 = TCombine.Combine(sum6, a);
+                    sum7 = TCombine.Combine(sum7, b);
                     values += MaxVectorLeaves;
                 }
 
-                Vector512<double> bias = Vector512.Create(Bias);
-                (sum0 + bias).StoreUnsafe(ref scores[0]);
-                (sum1 + bias).StoreUnsafe(ref scores[8]);
-                (sum2 + bias).StoreUnsafe(ref scores[16]);
-                (sum3 + bias).StoreUnsafe(ref scores[24]);
-                (sum4 + bias).StoreUnsafe(ref scores[32]);
-                (sum5 + bias).StoreUnsafe(ref scores[40]);
-                (sum6 + bias).StoreUnsafe(ref scores[48]);
-                (sum7 + bias).StoreUnsafe(ref scores[56]);
+                sum0.StoreUnsafe(ref scores[0]);
+                sum1.StoreUnsafe(ref scores[8]);
+                sum2.StoreUnsafe(ref scores[16]);
+                sum3.StoreUnsafe(ref scores[24]);
+                sum4.StoreUnsafe(ref scores[32]);
+                sum5.StoreUnsafe(ref scores[40]);
+                sum6.StoreUnsafe(ref scores[48]);
+                sum7.StoreUnsafe(ref scores[56]);
                 scores[..take].CopyTo(destination[done..]);
                 done += take;
             }
@@ -377,6 +378,149 @@ public sealed partial class CompiledTreeEnsemble
             Avx512F.PermuteVar8x64x2(low, Avx512F.ConvertToVector512UInt64(leaf.GetUpper()).AsInt64(), high));
     }
 
+    /// <summary>
+    /// Leaf tables for <see cref="TreeModel"/>'s calibrated probability: every leaf value v replaced by exp(slope × v),
+    /// so that exp(slope × score + offset) is <see cref="Factor"/> times the product of the exit leaves' entries, and
+    /// the probability 1 / (1 + that) needs no call to exp. Padding entries become exp(0) = 1, the product's identity.
+    /// </summary>
+    internal sealed class ExponentiatedLeaves
+    {
+        internal ExponentiatedLeaves(AlignedArray<double> rowTable, AlignedArray<double> blockTable, double factor)
+        {
+            RowTable = rowTable;
+            BlockTable = blockTable;
+            Factor = factor;
+        }
+
+        internal AlignedArray<double> RowTable { get; }
+
+        internal AlignedArray<double> BlockTable { get; }
+
+        /// <summary>Gets exp(slope × bias + offset).</summary>
+        internal double Factor { get; }
+    }
+
+    /// <summary>
+    /// Builds the exponentiated leaf tables for a Platt calibration, or returns <see langword="null"/> when scoring does
+    /// not use the AVX-512 layout or a product could leave the range of a double (|slope × leaf| × trees above 700).
+    /// </summary>
+    internal ExponentiatedLeaves? ExponentiateLeaves(PlattCalibration calibration)
+    {
+        if (_vector is not { } layout)
+        {
+            return null;
+        }
+
+        double largest = 0d;
+        foreach (double value in _leafValues)
+        {
+            largest = Math.Max(largest, Math.Abs(calibration.Slope * value));
+        }
+
+        double factor = Math.Exp((calibration.Slope * Bias) + calibration.Offset);
+        if (largest * TreeCount > 700d || !double.IsFinite(factor) || factor == 0d)
+        {
+            return null;
+        }
+
+        return new ExponentiatedLeaves(
+            layout.LeafValues.Map(v => Math.Exp(calibration.Slope * v)),
+            layout.Blocks.LeafValues.Map(v => Math.Exp(calibration.Slope * v)),
+            factor);
+    }
+
+    /// <summary>The calibrated probability of one row from exponentiated leaves (see <see cref="ExponentiatedLeaves"/>).</summary>
+    internal unsafe double Probability(ReadOnlySpan<float> features, ExponentiatedLeaves leaves)
+    {
+        if (features.Length != FeatureCount)
+        {
+            ThrowLength(features.Length, FeatureCount, nameof(features));
+        }
+
+        double exponential = CombineVector<Product>(_vector!, leaves.RowTable.Pointer, ref MemoryMarshal.GetReference(features), FeatureCount);
+        return 1d / (1d + (leaves.Factor * exponential));
+    }
+
+    /// <summary>The calibrated probabilities of a batch of rows from exponentiated leaves.</summary>
+    internal unsafe void Probabilities(ReadOnlySpan<float> rows, Span<double> destination, ExponentiatedLeaves leaves)
+    {
+        int count = destination.Length;
+        if (rows.Length != count * FeatureCount)
+        {
+            ThrowLength(rows.Length, count * FeatureCount, nameof(rows));
+        }
+
+        VectorLayout layout = _vector!;
+        int done = CombineBlocks<Product>(layout.Blocks, leaves.BlockTable.Pointer, rows, destination);
+        ref float first = ref MemoryMarshal.GetReference(rows);
+        for (int r = done; r < count; r++)
+        {
+            destination[r] = CombineVector<Product>(layout, leaves.RowTable.Pointer, ref Unsafe.Add(ref first, r * FeatureCount), FeatureCount);
+        }
+
+        double factor = leaves.Factor;
+        for (int r = 0; r < count; r++)
+        {
+            destination[r] = 1d / (1d + (factor * destination[r]));
+        }
+    }
+
+    private unsafe double ScoreVector(VectorLayout layout, ref float row) =>
+        Bias + CombineVector<Sum>(layout, layout.LeafValues.Pointer, ref row, FeatureCount);
+
+    /// <summary>Scores as many rows as the batch layout takes; the caller scores the rest one by one.</summary>
+    private unsafe int ScoreBlocks(VectorLayout layout, ReadOnlySpan<float> rows, Span<double> destination)
+    {
+        int done = CombineBlocks<Sum>(layout.Blocks, layout.Blocks.LeafValues.Pointer, rows, destination);
+        for (int r = 0; r < done; r++)
+        {
+            destination[r] += Bias;
+        }
+
+        return done;
+    }
+
+    /// <summary>How the exit leaves' entries of all trees combine: summed (scores) or multiplied (exponentiated leaves).</summary>
+    private interface ILeafCombination
+    {
+        static abstract Vector256<double> Identity256 { get; }
+
+        static abstract Vector512<double> Identity512 { get; }
+
+        static abstract Vector256<double> Combine(Vector256<double> left, Vector256<double> right);
+
+        static abstract Vector512<double> Combine(Vector512<double> left, Vector512<double> right);
+
+        static abstract double Reduce(Vector256<double> value);
+    }
+
+    private readonly struct Sum : ILeafCombination
+    {
+        public static Vector256<double> Identity256 => Vector256<double>.Zero;
+
+        public static Vector512<double> Identity512 => Vector512<double>.Zero;
+
+        public static Vector256<double> Combine(Vector256<double> left, Vector256<double> right) => left + right;
+
+        public static Vector512<double> Combine(Vector512<double> left, Vector512<double> right) => left + right;
+
+        public static double Reduce(Vector256<double> value) => Vector256.Sum(value);
+    }
+
+    private readonly struct Product : ILeafCombination
+    {
+        public static Vector256<double> Identity256 => Vector256<double>.One;
+
+        public static Vector512<double> Identity512 => Vector512<double>.One;
+
+        public static Vector256<double> Combine(Vector256<double> left, Vector256<double> right) => left * right;
+
+        public static Vector512<double> Combine(Vector512<double> left, Vector512<double> right) => left * right;
+
+        public static double Reduce(Vector256<double> value) =>
+            value.GetElement(0) * value.GetElement(1) * (value.GetElement(2) * value.GetElement(3));
+    }
+
     [InlineArray(VectorLanes)]
     private struct Padded16
     {
@@ -391,7 +535,7 @@ public sealed partial class CompiledTreeEnsemble
     /// A pinned array whose elements start on a 64-byte boundary. Pinned, the array never moves, so the pointer stays
     /// valid for as long as this object is reachable (the ensemble holds it).
     /// </summary>
-    private sealed unsafe class AlignedArray<T>
+    internal sealed unsafe class AlignedArray<T>
         where T : unmanaged
     {
         private const int Alignment = 64;
@@ -409,7 +553,20 @@ public sealed partial class CompiledTreeEnsemble
 
         public T* Pointer { get; }
 
+        public int Length => _storage.Length - (Alignment / sizeof(T));
+
         public ref T this[int index] => ref _storage[_offset + index];
+
+        public AlignedArray<T> Map(Func<T, T> map)
+        {
+            var mapped = new AlignedArray<T>(Length, default);
+            for (int i = 0; i < Length; i++)
+            {
+                mapped[i] = map(this[i]);
+            }
+
+            return mapped;
+        }
     }
 
     /// <summary>One tree's leaves left to right, and each split with the range of leaves its left subtree holds.</summary>

@@ -136,7 +136,7 @@ public sealed partial class CompiledTreeEnsemble
             ThrowLength(features.Length, FeatureCount, nameof(features));
         }
 
-        return Bias + ScoreRow(ref MemoryMarshal.GetReference(features));
+        return ScoreRow(ref MemoryMarshal.GetReference(features));
     }
 
     /// <summary>
@@ -155,15 +155,15 @@ public sealed partial class CompiledTreeEnsemble
 
         int width = FeatureCount;
         ref float first = ref MemoryMarshal.GetReference(rows);
-        int done = _vector is { } layout ? ScoreBlocks(layout.Blocks, rows, destination) : 0;
+        int done = _vector is { } layout ? ScoreBlocks(layout, rows, destination) : 0;
         for (int r = done; r < count; r++)
         {
-            destination[r] = Bias + ScoreRow(ref Unsafe.Add(ref first, r * width));
+            destination[r] = ScoreRow(ref Unsafe.Add(ref first, r * width));
         }
     }
 
     private double ScoreRow(ref float row) =>
-        _vector is { } layout ? ScoreVector(layout, ref row, FeatureCount) : WalkRow(ref row);
+        _vector is { } layout ? ScoreVector(layout, ref row) : Bias + WalkRow(ref row);
 
     private static void Validate(int featureCount, double bias, int[] roots, int[] splitFeatures, float[] thresholds, int[] left, int[] right, double[] leafValues)
     {

@@ -16,6 +16,9 @@ public sealed class TreeModel : IAccessPredictor
 {
     private readonly string[] _featureNames;
 
+    // The classifier's leaves exponentiated for this calibration, so a probability needs no exp (AVX-512 layout only).
+    private readonly CompiledTreeEnsemble.ExponentiatedLeaves? _exponentiated;
+
     /// <summary>Initializes a new instance of the <see cref="TreeModel"/> class.</summary>
     /// <param name="featureNames">The feature schema the model was trained on, in order.</param>
     /// <param name="classifier">The access classifier's ensemble (raw score).</param>
@@ -42,6 +45,7 @@ public sealed class TreeModel : IAccessPredictor
         SchemaFingerprint = Features.FeatureSchema.ComputeFingerprint(_featureNames);
         Classifier = classifier;
         Calibration = calibration;
+        _exponentiated = classifier.ExponentiateLeaves(calibration);
         SizeRegressor = sizeRegressor;
         Metadata = metadata;
         Kind = "model v" + metadata.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -75,13 +79,20 @@ public sealed class TreeModel : IAccessPredictor
     /// <param name="features">A feature vector in <see cref="FeatureNames"/> order.</param>
     /// <returns>The probability, in [0, 1].</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double PredictProbability(ReadOnlySpan<float> features) => Calibration.Probability(Classifier.Score(features));
+    public double PredictProbability(ReadOnlySpan<float> features) =>
+        _exponentiated is { } leaves ? Classifier.Probability(features, leaves) : Calibration.Probability(Classifier.Score(features));
 
     /// <summary>Computes the calibrated probabilities of a batch of feature vectors stored row after row. Does not allocate.</summary>
     /// <param name="rows">The rows, each <see cref="FeatureNames"/>.Count values, concatenated.</param>
     /// <param name="destination">One probability per row.</param>
     public void PredictProbabilities(ReadOnlySpan<float> rows, Span<double> destination)
     {
+        if (_exponentiated is { } leaves)
+        {
+            Classifier.Probabilities(rows, destination, leaves);
+            return;
+        }
+
         Classifier.ScoreBatch(rows, destination);
         PlattCalibration calibration = Calibration;
         for (int i = 0; i < destination.Length; i++)

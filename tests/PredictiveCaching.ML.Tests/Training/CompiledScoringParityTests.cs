@@ -78,16 +78,22 @@ public sealed class CompiledScoringParityTests
             double score = compiled.Score(row);
             Assert.Equal(expected.Score, score, 1e-5);
             Assert.Equal(walk.Score(row), score, 1e-9);
+            Assert.Equal(expected.Probability, trained.Model.PredictProbability(row), 1e-5);
+            Assert.Equal(trained.Model.Calibration.Probability(walk.Score(row)), trained.Model.PredictProbability(row), 1e-12);
         }
 
         // Batches of every kind of length: passes of 64 rows, a partial pass, and a tail scored row by row.
         foreach (int length in new[] { 1, 31, 32, 63, 64, 65, 100, 1000, Rows })
         {
             double[] batch = new double[length];
+            double[] probabilities = new double[length];
             compiled.ScoreBatch(all.AsSpan(0, length * features), batch);
+            trained.Model.PredictProbabilities(all.AsSpan(0, length * features), probabilities);
             for (int i = 0; i < length; i++)
             {
-                Assert.Equal(walk.Score(all.AsSpan(i * features, features)), batch[i], 1e-9);
+                double expected = walk.Score(all.AsSpan(i * features, features));
+                Assert.Equal(expected, batch[i], 1e-9);
+                Assert.Equal(trained.Model.Calibration.Probability(expected), probabilities[i], 1e-12);
             }
         }
     }
