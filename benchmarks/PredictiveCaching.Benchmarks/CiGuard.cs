@@ -34,9 +34,11 @@ internal static class CiGuard
 
     /// <summary>
     /// Compiled tree-ensemble scoring over ML.NET's PredictionEngine on the same model, varied rows and batches of 256.
-    /// Target 0.1 (10x faster); measured about 0.31 (see docs/learned-prediction.md), so this guards the gain made.
+    /// Target 0.1 (10x faster): measured 0.09 per row and 0.05 per batch with the AVX-512 layout (docs/learned-prediction.md);
+    /// without AVX-512 the walk measures about 0.3, so the limit guards the gain made on either kind of machine.
     /// </summary>
-    public const double CompiledScoringMaxRatio = 0.6;
+    public static double CompiledScoringMaxRatio =>
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 0.15 : 0.6;
 
     /// <summary>Every guarded benchmark must allocate nothing beyond its baseline.</summary>
     public const long MaxExtraAllocatedBytes = 0;

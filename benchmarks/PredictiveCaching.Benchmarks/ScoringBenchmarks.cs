@@ -36,23 +36,30 @@ public class ScoringBenchmarks
         FastTreeTrainingResult trained = TrainSynthetic(20_000, FeatureCount, new MachineLearningOptions());
         _model = trained.Model;
         _engine = trained.Context.Model.CreatePredictionEngine<TrainingRow, ClassifierPrediction>(trained.ClassifierPipeline, inputSchemaDefinition: trained.InputSchema);
+        (_rows, _flat) = CreateRows(BatchSize, FeatureCount);
+        _scores = new double[BatchSize];
+        Console.WriteLine("// model: " + Describe(_model.Classifier) + (_model.Classifier.IsVectorized ? ", AVX-512 layout" : ", walk"));
+    }
+
+    /// <summary>The same random rows for both paths: as ML.NET input objects and concatenated for the compiled scorer.</summary>
+    internal static (TrainingRow[] Rows, float[] Flat) CreateRows(int count, int featureCount)
+    {
         var random = new Random(3);
-        _rows = new TrainingRow[BatchSize];
-        _flat = new float[BatchSize * FeatureCount];
-        for (int r = 0; r < BatchSize; r++)
+        var rows = new TrainingRow[count];
+        float[] flat = new float[count * featureCount];
+        for (int r = 0; r < count; r++)
         {
-            float[] row = new float[FeatureCount];
-            for (int f = 0; f < FeatureCount; f++)
+            float[] row = new float[featureCount];
+            for (int f = 0; f < featureCount; f++)
             {
                 row[f] = (float)(random.NextDouble() * 10d);
             }
 
-            _rows[r] = new TrainingRow { Features = row };
-            row.CopyTo(_flat, r * FeatureCount);
+            rows[r] = new TrainingRow { Features = row };
+            row.CopyTo(flat, r * featureCount);
         }
 
-        _scores = new double[BatchSize];
-        Console.WriteLine("// model: " + Describe(_model.Classifier));
+        return (rows, flat);
     }
 
     /// <summary>Tree count, node count and the mean and largest leaf depth: what a walk pays per row.</summary>

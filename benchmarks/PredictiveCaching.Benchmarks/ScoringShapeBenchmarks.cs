@@ -9,7 +9,8 @@ namespace PredictiveCaching.Benchmarks;
 
 /// <summary>
 /// How the scoring cost of both paths depends on the trees' shape: the same synthetic data trained with different leaf
-/// caps (11 leaves is the largest leaf-wise tree that is never deeper than 10). Varied rows, as in <see cref="ScoringBenchmarks"/>.
+/// counts (11, the default, is the largest leaf-wise tree never deeper than 10; up to 16 leaves take the AVX-512 layout,
+/// more take the walk). Varied rows, as in <see cref="ScoringBenchmarks"/>.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
@@ -23,14 +24,14 @@ public class ScoringShapeBenchmarks
     private ClassifierPrediction _prediction = new();
     private int _next;
 
-    [Params(1, 11, 20, 64)]
+    [Params(1, 11, 16, 20, 64)]
     public int Leaves { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         int features = ScoringBenchmarks.FeatureCount;
-        var options = new MachineLearningOptions { MaximumLeaves = Math.Max(2, Leaves) };
+        var options = new MachineLearningOptions { MaximumDepth = Math.Max(1, Leaves - 1) };
         if (Leaves == 1)
         {
             // One tree of two leaves: what a prediction costs apart from the trees.
@@ -40,22 +41,9 @@ public class ScoringShapeBenchmarks
         FastTreeTrainingResult trained = ScoringBenchmarks.TrainSynthetic(20_000, features, options);
         _model = trained.Model;
         _engine = trained.Context.Model.CreatePredictionEngine<TrainingRow, ClassifierPrediction>(trained.ClassifierPipeline, inputSchemaDefinition: trained.InputSchema);
-        var random = new Random(3);
-        _rows = new TrainingRow[Rows];
-        _flat = new float[Rows * features];
-        for (int r = 0; r < Rows; r++)
-        {
-            float[] row = new float[features];
-            for (int f = 0; f < features; f++)
-            {
-                row[f] = (float)(random.NextDouble() * 10d);
-            }
+        (_rows, _flat) = ScoringBenchmarks.CreateRows(Rows, features);
 
-            _rows[r] = new TrainingRow { Features = row };
-            row.CopyTo(_flat, r * features);
-        }
-
-        Console.WriteLine("// model: " + ScoringBenchmarks.Describe(_model.Classifier));
+        Console.WriteLine("// model: " + ScoringBenchmarks.Describe(_model.Classifier) + (_model.Classifier.IsVectorized ? ", AVX-512 layout" : ", walk"));
     }
 
     [GlobalCleanup]
