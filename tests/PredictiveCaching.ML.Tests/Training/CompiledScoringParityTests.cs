@@ -153,8 +153,9 @@ public sealed class CompiledScoringParityTests
     {
         TreeModel model = s_trained.Value.Model;
         float[] row = SyntheticSamples.RandomRow(new Random(5), Features, withNaN: false);
-        double[] batch = new double[4];
-        float[] rows = new float[4 * Features];
+        // 100 rows: one pass of the 64-row batch layout, then rows one by one.
+        double[] batch = new double[100];
+        float[] rows = new float[100 * Features];
         model.PredictProbability(row);
         model.PredictProbabilities(rows, batch);
         long before = GC.GetAllocatedBytesForCurrentThread();
