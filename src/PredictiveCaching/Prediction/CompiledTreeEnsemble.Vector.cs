@@ -79,13 +79,11 @@ public sealed partial class CompiledTreeEnsemble
         int groups = (trees + VectorLanes - 1) / VectorLanes;
         int[] slotCounts = new int[groups];
         int[] leafCounts = new int[groups];
-        int[] treeCounts = new int[groups];
         int totalSlots = 0;
         int totalLeafRows = 0;
         for (int g = 0; g < groups; g++)
         {
             int end = Math.Min(trees, (g + 1) * VectorLanes);
-            treeCounts[g] = end - (g * VectorLanes);
             slotCounts[g] = splitCounts[end - 1];
             int most = 1;
             for (int i = g * VectorLanes; i < end; i++)
@@ -132,7 +130,7 @@ public sealed partial class CompiledTreeEnsemble
             leafRowBase += leafCounts[g];
         }
 
-        _vector = new VectorLayout(slotCounts, leafCounts, treeCounts, slots, limits, values, BuildRowLanes(shapes, splitFeatures, thresholds, leafValues));
+        _vector = new VectorLayout(trees, slotCounts, leafCounts, slots, limits, values, BuildRowLanes(shapes, splitFeatures, thresholds, leafValues));
     }
 
     /// <summary>The batch layout: tree after tree, each split once (feature, threshold, leaf mask), each tree's leaves padded to 16.</summary>
@@ -208,7 +206,6 @@ public sealed partial class CompiledTreeEnsemble
         float* limits = layout.Thresholds.Pointer;
         int[] slotCounts = layout.SlotCounts;
         int[] leafCounts = layout.LeafCounts;
-        int[] treeCounts = layout.TreeCounts;
         Vector512<int> lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         // Gathers fill 256-bit registers: four 256-bit accumulators, never a 512-bit register assembled from halves.
         Vector256<double> sum0 = TCombine.Identity256, sum1 = sum0, sum2 = sum0, sum3 = sum0;
@@ -221,19 +218,13 @@ public sealed partial class CompiledTreeEnsemble
             nuint cell = 0;
             for (; cell + VectorLanes < end; cell += 2 * VectorLanes)
             {
-                Vector512<uint> slot = Vector512.LoadAligned(slots + cell);
-                Vector512<uint> next = Vector512.LoadAligned(slots + cell + VectorLanes);
-                Vector512<float> x = Avx512F.PermuteVar16x32x2(low, slot.AsInt32(), high);
-                Vector512<float> y = Avx512F.PermuteVar16x32x2(low, next.AsInt32(), high);
-                alive = Vector512.ConditionalSelect(Avx512F.CompareNotLessThanOrEqual(x, Vector512.LoadAligned(limits + cell)).AsUInt32(), alive & slot, alive);
-                alsoAlive = Vector512.ConditionalSelect(Avx512F.CompareNotLessThanOrEqual(y, Vector512.LoadAligned(limits + cell + VectorLanes)).AsUInt32(), alsoAlive & next, alsoAlive);
+                alive = RuleOut(alive, slots, limits, cell, low, high);
+                alsoAlive = RuleOut(alsoAlive, slots, limits, cell + VectorLanes, low, high);
             }
 
             if (cell < end)
             {
-                Vector512<uint> slot = Vector512.LoadAligned(slots + cell);
-                Vector512<float> x = Avx512F.PermuteVar16x32x2(low, slot.AsInt32(), high);
-                alive = Vector512.ConditionalSelect(Avx512F.CompareNotLessThanOrEqual(x, Vector512.LoadAligned(limits + cell)).AsUInt32(), alive & slot, alive);
+                alive = RuleOut(alive, slots, limits, cell, low, high);
             }
 
             alive &= alsoAlive;
@@ -246,7 +237,7 @@ public sealed partial class CompiledTreeEnsemble
             Vector512<int> leaf = Vector512.Create(15) - Avx512CD.LeadingZeroCount(lowest).AsInt32();
             Vector512<int> index = (leaf << 4) + lanes;
             // A gather per four lanes that hold a tree: the last group is usually part padding, and gathers are costly.
-            int trees = treeCounts[g];
+            int trees = Math.Min(VectorLanes, layout.Trees - (g * VectorLanes));
             sum0 = TCombine.Combine(sum0, Avx2.GatherVector256(values, index.GetLower().GetLower(), sizeof(double)));
             if (trees > 4)
             {
@@ -265,6 +256,19 @@ public sealed partial class CompiledTreeEnsemble
         }
 
         return TCombine.Reduce(TCombine.Combine(TCombine.Combine(sum0, sum1), TCombine.Combine(sum2, sum3)));
+    }
+
+    /// <summary>
+    /// One slot of sixteen splits: fetches each split's feature from the row (a permute over the two registers), and
+    /// where the row goes right (<c>!(x &lt;= t)</c>, NaN included) ANDs the lane with the split's leaf mask.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<uint> RuleOut(Vector512<uint> alive, uint* slots, float* limits, nuint cell, Vector512<float> low, Vector512<float> high)
+    {
+        Vector512<uint> slot = Vector512.LoadAligned(slots + cell);
+        Vector512<float> x = Avx512F.PermuteVar16x32x2(low, slot.AsInt32(), high);
+        Vector512<uint> goesRight = Avx512F.CompareNotLessThanOrEqual(x, Vector512.LoadAligned(limits + cell)).AsUInt32();
+        return Vector512.ConditionalSelect(goesRight, alive & slot, alive);
     }
 
     /// <summary>
@@ -527,7 +531,7 @@ public sealed partial class CompiledTreeEnsemble
         private float _element;
     }
 
-    private sealed record VectorLayout(int[] SlotCounts, int[] LeafCounts, int[] TreeCounts, AlignedArray<uint> Slots, AlignedArray<float> Thresholds, AlignedArray<double> LeafValues, RowLaneLayout Blocks);
+    private sealed record VectorLayout(int Trees, int[] SlotCounts, int[] LeafCounts, AlignedArray<uint> Slots, AlignedArray<float> Thresholds, AlignedArray<double> LeafValues, RowLaneLayout Blocks);
 
     private sealed record RowLaneLayout(int[] SplitCounts, int[] Features, float[] Thresholds, uint[] Masks, AlignedArray<double> LeafValues);
 

@@ -11,10 +11,11 @@ namespace PredictiveCaching.Prediction;
 /// walks are on a leaf (one branch per step, mispredicted about once per group) or at its deepest tree's depth.
 /// </summary>
 /// <remarks>
-/// Measured alternatives (docs/learned-prediction.md): fixed-depth walks without the early stop were slower (trees go
-/// up to 23 deep while a path averages ~9), and a tree-major batch (each tree over eight rows at a time) was slower than
-/// this walk row by row. QuickScorer's bit vectors were not used: their cost is the number of false nodes, about half
-/// of the 6 300 splits per row here, several times the ~950 nodes a walk visits.
+/// This is the layout for machines without AVX-512 and for ensembles the AVX-512 layout does not take (see
+/// CompiledTreeEnsemble.Vector.cs). Measured alternatives (docs/learned-prediction.md): fixed-depth walks without the
+/// early stop were slower, and a tree-major batch (each tree over eight rows at a time) was slower than this walk row by
+/// row. Scalar QuickScorer bit vectors were not used: their cost is the number of false nodes, several times the nodes
+/// a walk visits; with sixteen splits per AVX-512 instruction that cost turns around.
 /// </remarks>
 public sealed partial class CompiledTreeEnsemble
 {
