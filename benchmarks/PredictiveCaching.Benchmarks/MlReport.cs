@@ -53,11 +53,7 @@ internal static class MlReport
     private static void Synthetic()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(time);
-        services.AddDistributedMemoryCache();
-        services.AddPredictiveLoading(o => o.Strategies.Adaptive = false).AddMachineLearning();
-        using ServiceProvider provider = services.BuildServiceProvider();
+        using ServiceProvider provider = CreateHost(time);
         IDistributedCache cache = provider.GetRequiredService<IDistributedCache>();
         ModelTrainer trainer = provider.GetRequiredService<ModelTrainer>();
         var random = new Random(5);
@@ -110,6 +106,16 @@ internal static class MlReport
         Report("synthetic rhythm + Zipf", requests, provider, time);
     }
 
+    /// <summary>The library with learned prediction over an in-memory cache, in the virtual time of <paramref name="time"/>.</summary>
+    private static ServiceProvider CreateHost(FakeTimeProvider time)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading(o => o.Strategies.Adaptive = false).AddMachineLearning();
+        return services.BuildServiceProvider();
+    }
+
     private static void Read(IDistributedCache cache, string key, int size)
     {
         if (cache.Get(key) is null)
@@ -121,11 +127,7 @@ internal static class MlReport
     private static void Calibrate(string path)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(time);
-        services.AddDistributedMemoryCache();
-        services.AddPredictiveLoading(o => o.Strategies.Adaptive = false).AddMachineLearning();
-        using ServiceProvider provider = services.BuildServiceProvider();
+        using ServiceProvider provider = CreateHost(time);
         IDistributedCache cache = provider.GetRequiredService<IDistributedCache>();
         ModelTrainer trainer = provider.GetRequiredService<ModelTrainer>();
 
