@@ -14,6 +14,10 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
 {
     private static readonly TimeSpan ConnectRetry = TimeSpan.FromSeconds(5);
 
+    // Probes of a paused coordinator: the first at once, then doubling up to this, so a hang that ends resumes
+    // prefetching within a few seconds while a long outage costs one PING every few seconds.
+    private static readonly TimeSpan MaxProbeInterval = TimeSpan.FromSeconds(4);
+
     private readonly IServiceProvider _services;
     private readonly RedisCoordinationOptions _options;
     private readonly RedisCoordinationMetrics _metrics;
@@ -25,6 +29,9 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
     private long _retryConnectAt;
     private long _outageStartedAt;
     private int _unavailable;
+    private long _nextProbeAt;
+    private int _failedProbes;
+    private int _probing;
 
     public RedisConnection(
         IServiceProvider services,
@@ -70,6 +77,8 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
     {
         if (Interlocked.Exchange(ref _unavailable, 0) != 0)
         {
+            _failedProbes = 0;
+            Interlocked.Exchange(ref _nextProbeAt, 0);
             double seconds = _time.GetElapsedTime(Interlocked.Read(ref _outageStartedAt)).TotalSeconds;
             Log.CoordinationRestored(_logger, seconds);
         }
@@ -89,6 +98,42 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
             _metrics.Outages.Add(1);
             Log.CoordinationUnavailable(_logger, reason, exception);
         }
+    }
+
+    /// <summary>
+    /// While unavailable, sends one <c>PING</c> when the back-off allows: a reply ends the outage. A hang that ends
+    /// raises no reconnection event, and with lookups and model sharing off nothing else would ever ask.
+    /// </summary>
+    public async ValueTask ProbeAsync(CancellationToken cancellationToken)
+    {
+        if (!IsUnavailable || _time.GetTimestamp() < Interlocked.Read(ref _nextProbeAt) || Interlocked.Exchange(ref _probing, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            IConnectionMultiplexer? multiplexer = Volatile.Read(ref _multiplexer) ?? await ConnectAsync().ConfigureAwait(false);
+            if (multiplexer is { IsConnected: true })
+            {
+                await RedisCommand.WithTimeout(multiplexer.GetDatabase().PingAsync(), _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                _failedProbes = 0;
+                ReportAvailable();
+                return;
+            }
+        }
+        catch (Exception exception) when (IsOutage(exception))
+        {
+            // Still unavailable: back off below.
+        }
+        finally
+        {
+            Volatile.Write(ref _probing, 0);
+        }
+
+        int failed = Math.Min(++_failedProbes, 16);
+        double seconds = Math.Min(Math.Pow(2, failed - 1) * 0.5, MaxProbeInterval.TotalSeconds);
+        Interlocked.Exchange(ref _nextProbeAt, _time.GetTimestamp() + (long)(seconds * _time.TimestampFrequency));
     }
 
     /// <summary>Whether an exception means "Redis is unreachable or too slow" rather than a bug.</summary>

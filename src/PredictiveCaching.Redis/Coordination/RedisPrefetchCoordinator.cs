@@ -1,15 +1,19 @@
 using System.Globalization;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using PredictiveCaching.Prefetching;
 using StackExchange.Redis;
 
 namespace PredictiveCaching.Redis.Coordination;
 
 /// <summary>
-/// One prefetch per key across instances: <c>SET lease-key token NX PX lease-time</c> grants the key to one instance; the
-/// lease lapses by itself when its holder dies, and is released by a script that deletes it only while it still holds
-/// the holder's token (so a late release never drops a lease another instance has taken since).
+/// One prefetch per key across instances, and no prefetched value after a newer application write through any of them.
+/// <c>SET lease-key token NX PX lease-time</c> grants the key to one instance. An application write or removal through
+/// any instance first deletes the key's lease (<see cref="FenceWriteAsync"/>), and a prefetch writes only while its
+/// lease still holds its token, in one script that checks, writes <c>RedisCache</c>'s hash and releases the lease: a
+/// load that began before the application's write can no longer land after it.
 /// </summary>
-internal sealed class RedisPrefetchCoordinator(RedisConnection connection) : IPrefetchCoordinator
+internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeProvider time) : IPrefetchCoordinator
 {
     // Token-checked release: a holder whose lease lapsed and was re-granted must not delete the new holder's lease.
     internal const string ReleaseScript = """
@@ -19,14 +23,40 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection) : IPr
         return 0
         """;
 
+    // KEYS: lease, entry. ARGV: token, absexp, sldexp, data, time to live in ms (0: none). The layout is RedisCache's:
+    // a hash with the absolute expiry and sliding window in ticks (-1 when unset) and the value, the key's own expiry
+    // being the entry's. A missing token means an application write fenced the lease out, or the lease lapsed.
+    internal const string WriteScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+            return 0
+        end
+        redis.call('DEL', KEYS[1])
+        redis.call('HSET', KEYS[2], 'absexp', ARGV[2], 'sldexp', ARGV[3], 'data', ARGV[4])
+        local ttl = tonumber(ARGV[5])
+        if ttl > 0 then
+            redis.call('PEXPIRE', KEYS[2], ttl)
+        else
+            redis.call('PERSIST', KEYS[2])
+        end
+        return 1
+        """;
+
+    // Redis refuses an expiry past the end of its clock; a century is "never" for a cache and always accepted.
+    private const long MaxTimeToLiveMilliseconds = 100L * 365 * 24 * 3600 * 1000;
+    private const long NotPresent = -1;
+
     private long _nextToken;
 
     // Unique per process start and lease: enough to tell this holder from every other one.
     private readonly string _tokenPrefix = Guid.NewGuid().ToString("N") + ":";
 
+    private RedisConnection Connection => connection;
+
+    private TimeProvider Time => time;
+
     public string? UnavailableReason => connection.IsUnavailable ? "Redis coordination is unavailable" : null;
 
-    public async ValueTask<IAsyncDisposable?> TryAcquireAsync(string key, TimeSpan leaseTime, CancellationToken cancellationToken = default)
+    public async ValueTask<PrefetchLease?> TryAcquireAsync(string key, TimeSpan leaseTime, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         IDatabase? database = await connection.GetDatabaseAsync().ConfigureAwait(false);
@@ -42,8 +72,8 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection) : IPr
         try
         {
             // Network timeouts are wall-clock by nature, whatever TimeProvider the loop runs on.
-            granted = await database.StringSetAsync(leaseKey, token, leaseTime, When.NotExists)
-                .WaitAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            granted = await RedisCommand.WithTimeout(database.StringSetAsync(leaseKey, token, leaseTime, When.NotExists), options.CommandTimeout, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Exception exception) when (RedisConnection.IsOutage(exception))
         {
@@ -59,16 +89,135 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection) : IPr
         }
 
         connection.Metrics.LeasesAcquired.Add(1);
-        return new Lease(database, leaseKey, token, options.CommandTimeout);
+        return new Lease(this, database, leaseKey, token);
     }
+
+    public async ValueTask FenceWriteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        IDatabase? database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        if (database is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Not the application's token: the fence must be in place before its write, whatever it cancels.
+            await RedisCommand.WithTimeout(database.KeyDeleteAsync(LeaseKey(connection.Options, key)), connection.Options.CommandTimeout, CancellationToken.None)
+                .ConfigureAwait(false);
+            connection.ReportAvailable();
+        }
+        catch (Exception exception) when (RedisConnection.IsOutage(exception))
+        {
+            connection.Metrics.FencesFailed.Add(1);
+            connection.ReportUnavailable(exception.GetType().Name, exception);
+        }
+    }
+
+    public void FenceWrite(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ValueTask<IDatabase?> pending = connection.GetDatabaseAsync();
+        IDatabase? database = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        if (database is null)
+        {
+            return;
+        }
+
+        try
+        {
+            RedisCommand.Wait(database.KeyDeleteAsync(LeaseKey(connection.Options, key)), connection.Options.CommandTimeout);
+            connection.ReportAvailable();
+        }
+        catch (Exception exception) when (RedisConnection.IsOutage(exception))
+        {
+            connection.Metrics.FencesFailed.Add(1);
+            connection.ReportUnavailable(exception.GetType().Name, exception);
+        }
+    }
+
+    public ValueTask ProbeAsync(CancellationToken cancellationToken = default) => connection.ProbeAsync(cancellationToken);
 
     internal static RedisKey LeaseKey(RedisCoordinationOptions options, string key) => options.LeaseKeyPrefix + options.InstanceName + key;
 
-    private sealed class Lease(IDatabase database, RedisKey key, string token, TimeSpan timeout) : IAsyncDisposable
+    /// <summary>The hash fields and key expiry <c>RedisCache</c> writes for <paramref name="options"/> at <paramref name="now"/>.</summary>
+    internal static (long AbsoluteTicks, long SlidingTicks, long TimeToLiveMilliseconds) EntryLayout(DistributedCacheEntryOptions options, DateTimeOffset now)
+    {
+        DateTimeOffset? absolute = options.AbsoluteExpiration;
+        if (options.AbsoluteExpirationRelativeToNow is { } relative)
+        {
+            // Saturate: a relative expiry past the end of the calendar means "never", not an overflow.
+            DateTimeOffset fromRelative = relative.Ticks >= DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks ? DateTimeOffset.MaxValue : now + relative;
+            absolute = absolute is { } given && given < fromRelative ? given : fromRelative;
+        }
+
+        if (absolute is { } expiry && expiry <= now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), expiry, "The absolute expiration value must be in the future.");
+        }
+
+        TimeSpan? sliding = options.SlidingExpiration;
+        double? ttl = null;
+        if (absolute is { } until)
+        {
+            ttl = (until - now).TotalMilliseconds;
+        }
+
+        if (sliding is { } window && (ttl is null || window.TotalMilliseconds < ttl))
+        {
+            ttl = window.TotalMilliseconds;
+        }
+
+        long milliseconds = ttl is { } value ? (long)Math.Clamp(Math.Ceiling(value), 1, MaxTimeToLiveMilliseconds) : 0;
+        return (absolute?.UtcTicks ?? NotPresent, sliding?.Ticks ?? NotPresent, milliseconds);
+    }
+
+    private sealed class Lease(RedisPrefetchCoordinator owner, IDatabase database, RedisKey leaseKey, string token) : PrefetchLease
     {
         private int _released;
 
-        public async ValueTask DisposeAsync()
+        public override async ValueTask<bool> TryWriteAsync(IDistributedCache cache, string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(cache);
+            ArgumentNullException.ThrowIfNull(value);
+            ArgumentNullException.ThrowIfNull(options);
+            RedisCoordinationOptions coordination = owner.Connection.Options;
+            TimeSpan timeout = coordination.CommandTimeout;
+            try
+            {
+                if (cache is RedisCache)
+                {
+                    // The check, the write and the release in one step in Redis: nothing can come between them.
+                    (long absolute, long sliding, long ttl) = EntryLayout(options, owner.Time.GetUtcNow());
+                    RedisKey entryKey = coordination.InstanceName + key;
+                    RedisResult written = await RedisCommand.WithTimeout(
+                        database.ScriptEvaluateAsync(WriteScript, [leaseKey, entryKey], [token, absolute, sliding, value, ttl]), timeout, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Exchange(ref _released, 1);
+                    return Settle((long)written == 1);
+                }
+
+                // Another cache behind coordination: claim (check and release) first, then write through it. A write
+                // through another instance between the two can still be overwritten; see docs/redis.md.
+                RedisResult claimed = await RedisCommand.WithTimeout(database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token]), timeout, cancellationToken)
+                    .ConfigureAwait(false);
+                Interlocked.Exchange(ref _released, 1);
+                if (!Settle((long)claimed == 1))
+                {
+                    return false;
+                }
+
+                await cache.SetAsync(key, value, options, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception exception) when (RedisConnection.IsOutage(exception))
+            {
+                owner.Connection.ReportUnavailable(exception.GetType().Name, exception);
+                throw;
+            }
+        }
+
+        public override async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _released, 1) != 0)
             {
@@ -77,12 +226,24 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection) : IPr
 
             try
             {
-                await database.ScriptEvaluateAsync(ReleaseScript, [key], [token]).WaitAsync(timeout).ConfigureAwait(false);
+                await RedisCommand.WithTimeout(database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token]), owner.Connection.Options.CommandTimeout, CancellationToken.None)
+                    .ConfigureAwait(false);
             }
             catch (Exception exception) when (RedisConnection.IsOutage(exception))
             {
                 // Unreleased, the lease lapses by itself after its lease time.
             }
+        }
+
+        private bool Settle(bool written)
+        {
+            owner.Connection.ReportAvailable();
+            if (!written)
+            {
+                owner.Connection.Metrics.WritesFenced.Add(1);
+            }
+
+            return written;
         }
     }
 }

@@ -18,9 +18,11 @@ public static class RedisCoordinationBuilderExtensions
     /// to live of keys written by other instances are read in pipelined batches, trained models are shared (see
     /// <see cref="RedisCoordinationOptions.ShareModels"/>), and prefetching pauses while Redis is unreachable. Uses the
     /// <see cref="IConnectionMultiplexer"/> registered in the container, or connects with <see cref="RedisCoordinationOptions.Configuration"/>.
+    /// After <c>AddStackExchangeRedisCache(…)</c> no argument is needed: what the options leave unset (the connection, the
+    /// <see cref="RedisCoordinationOptions.InstanceName"/>) is taken from the registered <c>RedisCacheOptions</c>.
     /// </summary>
     /// <param name="builder">The predictive loading builder.</param>
-    /// <param name="configure">Sets the options; set <see cref="RedisCoordinationOptions.InstanceName"/> to the inner <c>RedisCache</c>'s.</param>
+    /// <param name="configure">Sets the options; what it leaves unset comes from <c>RedisCacheOptions</c> when registered.</param>
     /// <returns>The builder.</returns>
     public static IPredictiveLoadingBuilder UseRedisCoordination(this IPredictiveLoadingBuilder builder, Action<RedisCoordinationOptions>? configure = null)
     {
@@ -32,6 +34,7 @@ public static class RedisCoordinationBuilderExtensions
             options.Configure(configure);
         }
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<RedisCoordinationOptions>, RedisCacheCoordinationDefaults>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCoordinationOptions>, RedisCoordinationOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RedisCoordinationMetrics>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -6,7 +7,7 @@ using StackExchange.Redis;
 namespace PredictiveCaching.Redis.DependencyInjection;
 
 /// <summary>Validates <see cref="RedisCoordinationOptions"/> at start, naming each bad option and its value.</summary>
-internal sealed class RedisCoordinationOptionsValidator(IServiceProviderIsService? isService = null) : IValidateOptions<RedisCoordinationOptions>
+internal sealed class RedisCoordinationOptionsValidator(IServiceProviderIsService? isService = null, IOptions<RedisCacheOptions>? cacheOptions = null) : IValidateOptions<RedisCoordinationOptions>
 {
     private const string Root = "PredictiveLoading:" + RedisCoordinationOptions.SectionName;
 
@@ -47,6 +48,11 @@ internal sealed class RedisCoordinationOptionsValidator(IServiceProviderIsServic
         if (options.InstanceName is null)
         {
             (failures ??= []).Add(Root + ":InstanceName must not be null (use an empty string for no prefix).");
+        }
+        else if (cacheOptions?.Value.InstanceName is { Length: > 0 } cacheInstance && !string.Equals(cacheInstance, options.InstanceName, StringComparison.Ordinal))
+        {
+            // Prefetches are written, and TTLs read, where RedisCache keeps the entries: under its InstanceName.
+            (failures ??= []).Add(Root + ":InstanceName must be the RedisCache's InstanceName '" + cacheInstance + "' (or left empty to take it); it was '" + options.InstanceName + "'.");
         }
 
         bool hasConnection = !string.IsNullOrWhiteSpace(options.Configuration)

@@ -19,6 +19,8 @@ internal sealed class RedisCoordinationMetrics : IDisposable
         KeysLookedUp = _meter.CreateCounter<long>("predictive_caching.redis.ttl_lookup.keys", "{key}", "Candidate keys whose remaining time to live was read from Redis.");
         ModelsPublished = _meter.CreateCounter<long>("predictive_caching.redis.model.published", "{model}", "Trained models this instance published as the shared model.");
         ModelsFetched = _meter.CreateCounter<long>("predictive_caching.redis.model.fetched", "{model}", "Newer shared models this instance read from Redis.");
+        WritesFenced = _meter.CreateCounter<long>("predictive_caching.redis.write.fenced", "{prefetch}", "Prefetched values not written because an application write or removal through some instance came after the load began (or the lease lapsed).");
+        FencesFailed = _meter.CreateCounter<long>("predictive_caching.redis.fence.failed", "{write}", "Application writes or removals whose fence against prefetches could not be set in Redis (Redis unreachable or too slow).");
         LookupDuration = _meter.CreateHistogram<double>("predictive_caching.redis.ttl_lookup.duration", "s", "Duration of one cycle's time-to-live lookup.");
     }
 
@@ -31,6 +33,10 @@ internal sealed class RedisCoordinationMetrics : IDisposable
     public Counter<long> SkippedWhileUnavailable { get; }
 
     public Counter<long> KeysLookedUp { get; }
+
+    public Counter<long> WritesFenced { get; }
+
+    public Counter<long> FencesFailed { get; }
 
     public Histogram<double> LookupDuration { get; }
 

@@ -9,7 +9,7 @@ namespace PredictiveCaching.Caching;
 /// Turns what the decorator saw into tracker updates, prefetch outcomes and hints for the next prefetch cycle.
 /// Kept apart from the decorator so the decorator only delegates. Nothing here blocks or allocates for a known key.
 /// </summary>
-internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider, PrefetchAccuracy accuracy, RecentReads recentReads) : IDisposable
+internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider, PrefetchAccuracy accuracy, RecentReads recentReads, IPrefetchCoordinator coordinator) : IDisposable
 {
     private readonly RecordingClock _clock = new(timeProvider);
 
@@ -47,6 +47,37 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
         return (entry, entry.BeginApplicationWrite());
     }
 
+    /// <summary>
+    /// Fences the write or removal against prefetches of the key granted to any instance (see
+    /// <see cref="IPrefetchCoordinator.FenceWriteAsync"/>); called after <see cref="BeginWrite"/>, before the inner call.
+    /// A coordinator that breaks its contract and throws does not fail the application's write.
+    /// </summary>
+    public ValueTask FenceAsync(string key)
+    {
+        try
+        {
+            ValueTask fence = coordinator.FenceWriteAsync(key);
+            return fence.IsCompletedSuccessfully ? default : AwaitFence(fence);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return default;
+        }
+    }
+
+    /// <summary>The synchronous form of <see cref="FenceAsync"/>.</summary>
+    public void Fence(string key)
+    {
+        try
+        {
+            coordinator.FenceWrite(key);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // See FenceAsync.
+        }
+    }
+
     public void EndWrite(KeyAccessStatistics entry, long size, DistributedCacheEntryOptions options)
     {
         entry.EndApplicationWrite();
@@ -70,4 +101,16 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     public void Refresh(string key) => Tracker.RecordRefresh(key, _clock.UtcNowTicks());
 
     public void Dispose() => _clock.Dispose();
+
+    private static async ValueTask AwaitFence(ValueTask fence)
+    {
+        try
+        {
+            await fence.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // See FenceAsync.
+        }
+    }
 }

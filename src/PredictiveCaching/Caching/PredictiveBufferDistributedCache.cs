@@ -25,13 +25,22 @@ internal sealed class PredictiveBufferDistributedCache : PredictiveDistributedCa
     public bool TryGet(string key, IBufferWriter<byte> destination)
     {
         bool hit = _bufferInner.TryGet(key, destination);
-        Recorder.Read(key, hit, -1);
+        if (key is not null)
+        {
+            Recorder.Read(key, hit, -1);
+        }
+
         return hit;
     }
 
     public ValueTask<bool> TryGetAsync(string key, IBufferWriter<byte> destination, CancellationToken token = default)
     {
         ValueTask<bool> pending = _bufferInner.TryGetAsync(key, destination, token);
+        if (key is null)
+        {
+            return pending;
+        }
+
         if (pending.IsCompletedSuccessfully)
         {
             bool hit = pending.Result;
@@ -53,6 +62,7 @@ internal sealed class PredictiveBufferDistributedCache : PredictiveDistributedCa
         (KeyAccessStatistics entry, Task? prefetchWrite) = Recorder.BeginWrite(key);
         try
         {
+            Recorder.Fence(key);
             prefetchWrite?.GetAwaiter().GetResult();
             _bufferInner.Set(key, value, options);
         }
@@ -73,9 +83,10 @@ internal sealed class PredictiveBufferDistributedCache : PredictiveDistributedCa
         }
 
         (KeyAccessStatistics entry, Task? prefetchWrite) = Recorder.BeginWrite(key);
-        if (prefetchWrite is not null)
+        ValueTask fence = Recorder.FenceAsync(key);
+        if (prefetchWrite is not null || !fence.IsCompletedSuccessfully)
         {
-            return SetAfterPrefetchAsync(prefetchWrite, entry, key, value, options, token);
+            return SetAfterFenceAsync(fence, prefetchWrite, entry, key, value, options, token);
         }
 
         ValueTask pending;
@@ -120,11 +131,16 @@ internal sealed class PredictiveBufferDistributedCache : PredictiveDistributedCa
         Recorder.EndWrite(entry, size, options);
     }
 
-    private async ValueTask SetAfterPrefetchAsync(Task prefetchWrite, KeyAccessStatistics entry, string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token)
+    private async ValueTask SetAfterFenceAsync(ValueTask fence, Task? prefetchWrite, KeyAccessStatistics entry, string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token)
     {
         try
         {
-            await prefetchWrite.ConfigureAwait(false);
+            await fence.ConfigureAwait(false);
+            if (prefetchWrite is not null)
+            {
+                await prefetchWrite.ConfigureAwait(false);
+            }
+
             await _bufferInner.SetAsync(key, value, options, token).ConfigureAwait(false);
         }
         catch

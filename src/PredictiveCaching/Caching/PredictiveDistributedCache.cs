@@ -37,7 +37,13 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
     public byte[]? Get(string key)
     {
         byte[]? value = _inner.Get(key);
-        _recorder.Read(key, value);
+
+        // A null key is the inner cache's to judge; one that accepts it leaves nothing to record.
+        if (key is not null)
+        {
+            _recorder.Read(key, value);
+        }
+
         return value;
     }
 
@@ -45,6 +51,11 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
     public Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
         Task<byte[]?> pending = _inner.GetAsync(key, token);
+        if (key is null)
+        {
+            return pending;
+        }
+
         if (pending.IsCompletedSuccessfully)
         {
             // Hand back the inner task itself: no state machine, no second task for a synchronous hit.
@@ -58,15 +69,18 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
     /// <inheritdoc />
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
     {
-        if (key is null)
+        if (key is null || value is null)
         {
-            _inner.Set(key!, value, options);
+            // Whatever the inner cache does with null arguments is the outcome; there is no write to track.
+            _inner.Set(key!, value!, options);
             return;
         }
 
         (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
         try
         {
+            _recorder.Fence(key);
+
             // Only when a prefetch is writing this very key: wait for it so the application's value lands last.
             prefetchWrite?.GetAwaiter().GetResult();
             _inner.Set(key, value, options);
@@ -83,15 +97,16 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
     /// <inheritdoc />
     public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
     {
-        if (key is null)
+        if (key is null || value is null)
         {
-            return _inner.SetAsync(key!, value, options, token);
+            return _inner.SetAsync(key!, value!, options, token);
         }
 
         (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
-        if (prefetchWrite is not null)
+        ValueTask fence = _recorder.FenceAsync(key);
+        if (prefetchWrite is not null || !fence.IsCompletedSuccessfully)
         {
-            return SetAfterPrefetchAsync(prefetchWrite, entry, key, value, options, token);
+            return SetAfterFenceAsync(fence, prefetchWrite, entry, key, value, options, token);
         }
 
         Task pending;
@@ -118,13 +133,21 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
     public void Refresh(string key)
     {
         _inner.Refresh(key);
-        _recorder.Refresh(key);
+        if (key is not null)
+        {
+            _recorder.Refresh(key);
+        }
     }
 
     /// <inheritdoc />
     public Task RefreshAsync(string key, CancellationToken token = default)
     {
         Task pending = _inner.RefreshAsync(key, token);
+        if (key is null)
+        {
+            return pending;
+        }
+
         if (pending.IsCompletedSuccessfully)
         {
             _recorder.Refresh(key);
@@ -146,6 +169,7 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
         (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
         try
         {
+            _recorder.Fence(key);
             prefetchWrite?.GetAwaiter().GetResult();
             _inner.Remove(key);
         }
@@ -167,9 +191,10 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
         }
 
         (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
-        if (prefetchWrite is not null)
+        ValueTask fence = _recorder.FenceAsync(key);
+        if (prefetchWrite is not null || !fence.IsCompletedSuccessfully)
         {
-            return RemoveAfterPrefetchAsync(prefetchWrite, entry, key, token);
+            return RemoveAfterFenceAsync(fence, prefetchWrite, entry, key, token);
         }
 
         Task pending;
@@ -231,11 +256,16 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
         _recorder.EndWrite(entry, size, options);
     }
 
-    private async Task SetAfterPrefetchAsync(Task prefetchWrite, KeyAccessStatistics entry, string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token)
+    private async Task SetAfterFenceAsync(ValueTask fence, Task? prefetchWrite, KeyAccessStatistics entry, string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token)
     {
         try
         {
-            await prefetchWrite.ConfigureAwait(false);
+            await fence.ConfigureAwait(false);
+            if (prefetchWrite is not null)
+            {
+                await prefetchWrite.ConfigureAwait(false);
+            }
+
             await _inner.SetAsync(key, value, options, token).ConfigureAwait(false);
         }
         catch
@@ -268,11 +298,16 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
         _recorder.EndRemove(entry);
     }
 
-    private async Task RemoveAfterPrefetchAsync(Task prefetchWrite, KeyAccessStatistics entry, string key, CancellationToken token)
+    private async Task RemoveAfterFenceAsync(ValueTask fence, Task? prefetchWrite, KeyAccessStatistics entry, string key, CancellationToken token)
     {
         try
         {
-            await prefetchWrite.ConfigureAwait(false);
+            await fence.ConfigureAwait(false);
+            if (prefetchWrite is not null)
+            {
+                await prefetchWrite.ConfigureAwait(false);
+            }
+
             await _inner.RemoveAsync(key, token).ConfigureAwait(false);
         }
         catch

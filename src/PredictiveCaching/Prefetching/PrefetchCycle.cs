@@ -99,6 +99,11 @@ internal sealed class PrefetchCycle : IDisposable
             _candidates.Clear();
             _generator.Collect(now, _candidates);
             await _expiries.RefreshAsync(_candidates, now, now + (2 * _cycleTicks), cancellationToken).ConfigureAwait(false);
+            if (_coordinator.UnavailableReason is not null)
+            {
+                await ProbeCoordinatorAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return Dispatch(now, rankByPriority: false);
         }
         finally
@@ -385,6 +390,20 @@ internal sealed class PrefetchCycle : IDisposable
         }
 
         return null;
+    }
+
+    // Nothing else may talk to the store while prefetching is paused, and a hang ends without a reconnection event: the
+    // probe is how a paused coordinator learns it can resume. Its failures are the coordinator's to report.
+    private async ValueTask ProbeCoordinatorAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _coordinator.ProbeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The coordinator stays unavailable; the next cycle probes again.
+        }
     }
 
     private void UpdatePaused(string? reason)

@@ -157,7 +157,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         await Task.Yield();
         long started = _time.GetTimestamp();
         bool committed = false;
-        IAsyncDisposable? lease = null;
+        PrefetchLease? lease = null;
         try
         {
             lease = await AcquireAsync(key).ConfigureAwait(false);
@@ -185,7 +185,15 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
             try
             {
                 DistributedCacheEntryOptions entryOptions = value.Options ?? OptionsFor(entry);
-                await Cache().SetAsync(key, value.Value, entryOptions, _shutdown.Token).ConfigureAwait(false);
+
+                // The lease makes the write conditional where the cache lives (Redis coordination): an application write
+                // through another instance since the lease was granted fences it out there, as BeginApplicationWrite does here.
+                if (!await lease.TryWriteAsync(Cache(), key, value.Value, entryOptions, _shutdown.Token).ConfigureAwait(false))
+                {
+                    _statistics.OnSuperseded();
+                    return;
+                }
+
                 long now = _time.GetUtcNow().UtcTicks;
                 entry.RecordWrite(value.Value.LongLength, entryOptions, now, prefetched: true);
                 long deadline = Math.Min(entry.ExpectedExpiryTicks, now + window.Ticks);
@@ -227,9 +235,9 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Asks the coordinator for the key; a denial (another instance loads it, or coordination is down) is counted and skipped.</summary>
-    private async ValueTask<IAsyncDisposable?> AcquireAsync(string key)
+    private async ValueTask<PrefetchLease?> AcquireAsync(string key)
     {
-        IAsyncDisposable? lease = null;
+        PrefetchLease? lease = null;
         try
         {
             lease = await _coordinator.TryAcquireAsync(key, _leaseTime, _shutdown.Token).ConfigureAwait(false);
@@ -251,7 +259,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         return lease;
     }
 
-    private static async ValueTask ReleaseAsync(IAsyncDisposable lease)
+    private static async ValueTask ReleaseAsync(PrefetchLease lease)
     {
         try
         {

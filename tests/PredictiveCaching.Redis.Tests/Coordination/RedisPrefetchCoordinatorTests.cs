@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
+using PredictiveCaching.Prefetching;
 using PredictiveCaching.Redis.Coordination;
 using PredictiveCaching.Redis.Diagnostics;
 using PredictiveCaching.Redis.Tests.Infrastructure;
@@ -19,17 +20,17 @@ public sealed class RedisPrefetchCoordinatorTests
     {
         await using IConnectionMultiplexer one = await Infrastructure.Coordination.MultiplexerAsync();
         await using IConnectionMultiplexer two = await Infrastructure.Coordination.MultiplexerAsync();
-        var first = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(one));
-        var second = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(two));
+        var first = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(one), TimeProvider.System);
+        var second = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(two), TimeProvider.System);
         string key = NewKey();
 
-        IAsyncDisposable? held = await first.TryAcquireAsync(key, LongLease);
-        IAsyncDisposable? denied = await second.TryAcquireAsync(key, LongLease);
+        PrefetchLease? held = await first.TryAcquireAsync(key, LongLease);
+        PrefetchLease? denied = await second.TryAcquireAsync(key, LongLease);
         Assert.NotNull(held);
         Assert.Null(denied);
 
         await held.DisposeAsync();
-        IAsyncDisposable? granted = await second.TryAcquireAsync(key, LongLease);
+        PrefetchLease? granted = await second.TryAcquireAsync(key, LongLease);
         Assert.NotNull(granted);
         await granted.DisposeAsync();
     }
@@ -38,13 +39,13 @@ public sealed class RedisPrefetchCoordinatorTests
     public async Task Release_AfterTheLeaseLapsedAndWasTakenByAnother_LeavesTheNewHoldersLease()
     {
         await using IConnectionMultiplexer multiplexer = await Infrastructure.Coordination.MultiplexerAsync();
-        var first = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(multiplexer));
-        var second = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(multiplexer));
+        var first = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(multiplexer), TimeProvider.System);
+        var second = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(multiplexer), TimeProvider.System);
         string key = NewKey();
 
-        IAsyncDisposable? late = await first.TryAcquireAsync(key, TimeSpan.FromMilliseconds(50));
+        PrefetchLease? late = await first.TryAcquireAsync(key, TimeSpan.FromMilliseconds(50));
         Assert.NotNull(late);
-        IAsyncDisposable? current = await PollUntilGrantedAsync(second, key, LongLease, TimeSpan.FromSeconds(5));
+        PrefetchLease? current = await PollUntilGrantedAsync(second, key, LongLease, TimeSpan.FromSeconds(5));
         Assert.NotNull(current);
 
         await late.DisposeAsync();
@@ -59,8 +60,8 @@ public sealed class RedisPrefetchCoordinatorTests
         TimeSpan leaseTime = TimeSpan.FromMilliseconds(500);
         IConnectionMultiplexer dying = await Infrastructure.Coordination.MultiplexerAsync();
         await using IConnectionMultiplexer survivor = await Infrastructure.Coordination.MultiplexerAsync();
-        var holder = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(dying));
-        var other = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(survivor));
+        var holder = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(dying), TimeProvider.System);
+        var other = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(survivor), TimeProvider.System);
         string key = NewKey();
 
         Assert.NotNull(await holder.TryAcquireAsync(key, leaseTime));
@@ -68,7 +69,7 @@ public sealed class RedisPrefetchCoordinatorTests
         await dying.DisposeAsync();
 
         Assert.Null(await other.TryAcquireAsync(key, leaseTime));
-        IAsyncDisposable? granted = await PollUntilGrantedAsync(other, key, leaseTime, TimeSpan.FromSeconds(5));
+        PrefetchLease? granted = await PollUntilGrantedAsync(other, key, leaseTime, TimeSpan.FromSeconds(5));
 
         Assert.NotNull(granted);
         Assert.True(sinceAcquired.Elapsed >= leaseTime - TimeSpan.FromMilliseconds(50), $"granted after {sinceAcquired.Elapsed}, before the lease time");
@@ -85,7 +86,7 @@ public sealed class RedisPrefetchCoordinatorTests
         using var outages = new MetricCollector<long>(metrics.Outages);
         using var skipped = new MetricCollector<long>(metrics.SkippedWhileUnavailable);
         RedisConnection connection = Infrastructure.Coordination.Connect(unreachable, logger: logger, metrics: metrics);
-        var coordinator = new RedisPrefetchCoordinator(connection);
+        var coordinator = new RedisPrefetchCoordinator(connection, TimeProvider.System);
         var lookup = new RedisExpiryLookup(connection);
         var remaining = new TimeSpan?[2];
 
@@ -103,7 +104,7 @@ public sealed class RedisPrefetchCoordinatorTests
         Assert.Equal(6, skipped.GetMeasurementSnapshot().EvaluateAsCounter());
     }
 
-    private static async Task<IAsyncDisposable?> PollUntilGrantedAsync(RedisPrefetchCoordinator coordinator, string key, TimeSpan leaseTime, TimeSpan limit)
+    private static async Task<PrefetchLease?> PollUntilGrantedAsync(RedisPrefetchCoordinator coordinator, string key, TimeSpan leaseTime, TimeSpan limit)
     {
         var elapsed = Stopwatch.StartNew();
         while (elapsed.Elapsed < limit)

@@ -79,7 +79,7 @@ public sealed class RedisCoordinationRegistrationTests
         }
     }
 
-    private static bool IsGrantedSynchronously(ValueTask<IAsyncDisposable?> acquisition) =>
+    private static bool IsGrantedSynchronously(ValueTask<PrefetchLease?> acquisition) =>
         acquisition.IsCompletedSuccessfully && acquisition.Result is not null;
 
     private static IHost BuildHost(Action<IServiceCollection> configure)

@@ -160,7 +160,7 @@ public sealed class DistributedCacheParityTests
     {
         var time = new FakeTimeProvider(Start);
         var tracker = new AccessTracker(new TrackingOptions());
-        using var sut = new PredictiveDistributedCache(CreateMemoryCache(time), new AccessRecorder(tracker, time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads()), ownsInner: true);
+        using var sut = new PredictiveDistributedCache(CreateMemoryCache(time), new AccessRecorder(tracker, time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: true);
 
         Assert.Null(sut.Get("a"));
         sut.Set("a", One, NoExpiry);
@@ -178,7 +178,7 @@ public sealed class DistributedCacheParityTests
         var time = new FakeTimeProvider(Start);
         IDistributedCache inner = CreateMemoryCache(time);
         using var decorator = decorate
-            ? new PredictiveDistributedCache(inner, new AccessRecorder(new AccessTracker(new TrackingOptions()), time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads()), ownsInner: false)
+            ? new PredictiveDistributedCache(inner, new AccessRecorder(new AccessTracker(new TrackingOptions()), time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false)
             : null;
         IDistributedCache cache = (IDistributedCache?)decorator ?? inner;
         using var cts = new CancellationTokenSource();

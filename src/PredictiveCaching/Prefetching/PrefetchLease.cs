@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Caching.Distributed;
+
+namespace PredictiveCaching.Prefetching;
+
+/// <summary>
+/// The right, granted by an <see cref="IPrefetchCoordinator"/>, to load one key from its origin and write it into the
+/// cache. Dispose it once the value is written or given up; it lapses by itself after its lease time.
+/// </summary>
+/// <remarks>
+/// The write goes through the lease so that a coordinator can make it conditional where the cache lives: a prefetched
+/// value must not land after an application write or removal of the same key that happened after the load began,
+/// through this instance or any other. The default writes through the cache unconditionally, which is enough for one
+/// instance: there the decorator fences application writes against prefetches in process.
+/// </remarks>
+public abstract class PrefetchLease : IAsyncDisposable
+{
+    /// <summary>Writes the prefetched value unless an application write or removal of the key has superseded it.</summary>
+    /// <param name="cache">The application's cache, below the predictive decorator (the write is not recorded as the application's).</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value loaded from the origin.</param>
+    /// <param name="options">The entry options to write it with.</param>
+    /// <param name="cancellationToken">Cancelled on shutdown.</param>
+    /// <returns>
+    /// <see langword="true"/> when the value was written; <see langword="false"/> when it was not, because the key was
+    /// written or removed by the application since the lease was granted, or the lease lapsed.
+    /// </returns>
+    public virtual async ValueTask<bool> TryWriteAsync(IDistributedCache cache, string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        await cache.SetAsync(key, value, options, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Gives the right back; a lease that cannot be released lapses by itself after its lease time.</summary>
+    /// <returns>A task that completes when the lease is released.</returns>
+    public abstract ValueTask DisposeAsync();
+}
