@@ -145,6 +145,9 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
         Unsubscribe();
         if (_ownsMultiplexer && _multiplexer is { } multiplexer)
         {
+            // Nothing coordination sends is worth waiting for at shutdown (a lease lapses, a lookup is advice): with a
+            // hung Redis, letting commands complete would add the multiplexer's timeout to the host's shutdown.
+            await multiplexer.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
             await multiplexer.DisposeAsync().ConfigureAwait(false);
         }
 
@@ -156,6 +159,7 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
         Unsubscribe();
         if (_ownsMultiplexer && _multiplexer is { } multiplexer)
         {
+            multiplexer.Close(allowCommandsToComplete: false);
             multiplexer.Dispose();
         }
 

@@ -103,6 +103,12 @@ internal sealed class RedisServerProcess : IDisposable
         throw new InvalidOperationException("redis-server did not answer PING on port " + Port + " within 10 s");
     }
 
+    /// <summary>Freezes the server (SIGSTOP): connections stay open and nothing answers, as in a hang.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>Lets a frozen server go on (SIGCONT).</summary>
+    public void Resume() => Signal("-CONT");
+
     /// <summary>Kills the server by its pid (as a crash would) and waits for it to be gone.</summary>
     public void Kill()
     {
@@ -118,6 +124,11 @@ internal sealed class RedisServerProcess : IDisposable
 
     public void Dispose()
     {
+        if (_process is { HasExited: false })
+        {
+            Resume();
+        }
+
         Kill();
         try
         {
@@ -154,5 +165,12 @@ internal sealed class RedisServerProcess : IDisposable
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+
+    private void Signal(string signal)
+    {
+        int pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running");
+        using Process kill = Process.Start("kill", [signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(10_000);
     }
 }
