@@ -139,7 +139,19 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
 
     public ValueTask ProbeAsync(CancellationToken cancellationToken = default) => connection.ProbeAsync(cancellationToken);
 
-    internal static RedisKey LeaseKey(RedisCoordinationOptions options, string key) => options.LeaseKeyPrefix + options.InstanceName + key;
+    /// <summary>
+    /// The lease of a key, in the same Redis Cluster slot as the entry (the write script touches both): the entry key's
+    /// own hash tag when it has one, otherwise the whole entry key, in braces.
+    /// </summary>
+    internal static RedisKey LeaseKey(RedisCoordinationOptions options, string key)
+    {
+        string entry = options.InstanceName + key;
+        int open = entry.IndexOf('{', StringComparison.Ordinal);
+        int close = open < 0 ? -1 : entry.IndexOf('}', open + 1);
+        return close > open + 1
+            ? options.LeaseKeyPrefix + "{" + entry[(open + 1)..close] + "}" + entry
+            : options.LeaseKeyPrefix + "{" + entry + "}";
+    }
 
     /// <summary>The hash fields and key expiry <c>RedisCache</c> writes for <paramref name="options"/> at <paramref name="now"/>.</summary>
     internal static (long AbsoluteTicks, long SlidingTicks, long TimeToLiveMilliseconds) EntryLayout(DistributedCacheEntryOptions options, DateTimeOffset now)

@@ -152,6 +152,19 @@ public sealed class CrossInstanceFenceTests
     }
 
     [RedisFact]
+    public async Task LeaseKey_IsInTheEntrysClusterSlot_WithAndWithoutAHashTag()
+    {
+        await using ConnectionMultiplexer multiplexer = await ConnectionMultiplexer.ConnectAsync(await RedisTestServer.GetEndpointAsync());
+        var options = new RedisCoordinationOptions { InstanceName = "shop:" };
+        foreach (string key in new[] { "product:17", "user:{42}:cart", "{}odd", "a{b", "x}{y}" })
+        {
+            RedisKey lease = RedisPrefetchCoordinator.LeaseKey(options, key);
+            Assert.Equal(multiplexer.HashSlot("shop:" + key), multiplexer.HashSlot(lease));
+            Assert.NotEqual(RedisPrefetchCoordinator.LeaseKey(options, key + "2"), lease);
+        }
+    }
+
+    [RedisFact]
     public async Task UseRedisCoordination_WithoutArguments_TakesConnectionAndInstanceNameFromRedisCacheOptions()
     {
         string endpoint = await RedisTestServer.GetEndpointAsync();
