@@ -290,7 +290,7 @@ public sealed class KeyAccessStatistics
 
                 if (options.AbsoluteExpirationRelativeToNow is { } relative)
                 {
-                    _absoluteExpiryTicks = Math.Min(_absoluteExpiryTicks, nowTicks + relative.Ticks);
+                    _absoluteExpiryTicks = Math.Min(_absoluteExpiryTicks, ExpiryArithmetic.SaturatingAdd(nowTicks, relative.Ticks));
                 }
 
                 if (options.SlidingExpiration is { } sliding)
@@ -302,7 +302,9 @@ public sealed class KeyAccessStatistics
             if (!prefetched)
             {
                 long expiry = ExpiryUnsafe();
-                _lastTimeToLiveTicks = expiry == NoExpiry ? 0 : Math.Max(0, expiry - nowTicks);
+                // Saturating, like every sum here: a copy already expired (a negative relative expiry) must not wrap into
+                // a lifetime of centuries. A past expiry yields 0, which prefetches treat like "no expiry" (the default).
+                _lastTimeToLiveTicks = expiry == NoExpiry ? 0 : Math.Max(0, ExpiryArithmetic.SaturatingAdd(expiry, -nowTicks));
             }
 
             return wastedPrefetch;
@@ -503,7 +505,7 @@ public sealed class KeyAccessStatistics
         long expiry = _absoluteExpiryTicks;
         if (_slidingTicks > 0)
         {
-            expiry = Math.Min(expiry, _lastAccessTicks + _slidingTicks);
+            expiry = Math.Min(expiry, ExpiryArithmetic.SaturatingAdd(_lastAccessTicks, _slidingTicks));
         }
 
         return expiry;
