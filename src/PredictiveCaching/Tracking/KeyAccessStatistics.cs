@@ -404,11 +404,25 @@ public sealed class KeyAccessStatistics
         }
     }
 
-    internal void AddSuccessor(KeyAccessStatistics next, int capacity)
+    /// <returns><see langword="true"/> when this call allocated the key's successor array (the tracker counts its bytes).</returns>
+    internal bool AddSuccessor(KeyAccessStatistics next, int capacity)
     {
         using (Acquire())
         {
-            SuccessorSlot[] slots = _successors ??= new SuccessorSlot[capacity];
+            bool allocated = false;
+            SuccessorSlot[]? slots = _successors;
+            if (slots is null)
+            {
+                // An evicted entry's bytes have been given back already: an array allocated now would never be.
+                if (_evicted)
+                {
+                    return false;
+                }
+
+                slots = _successors = new SuccessorSlot[capacity];
+                allocated = true;
+            }
+
             int free = -1;
             for (int i = 0; i < slots.Length; i++)
             {
@@ -416,7 +430,7 @@ public sealed class KeyAccessStatistics
                 if (ReferenceEquals(entry, next))
                 {
                     slots[i].Count++;
-                    return;
+                    return allocated;
                 }
 
                 if (free < 0 && (entry is null || entry.IsEvicted))
@@ -428,7 +442,7 @@ public sealed class KeyAccessStatistics
             if (free >= 0)
             {
                 slots[free] = new SuccessorSlot(next, 1);
-                return;
+                return allocated;
             }
 
             // Misra-Gries: when every slot is taken, one-off followers wear the counts down instead of
@@ -440,6 +454,8 @@ public sealed class KeyAccessStatistics
                     slots[i] = default;
                 }
             }
+
+            return allocated;
         }
     }
 
@@ -450,13 +466,16 @@ public sealed class KeyAccessStatistics
         return referenced;
     }
 
-    internal void MarkEvicted()
+    /// <returns><see langword="true"/> when the entry had a successor array (whose bytes the tracker gives back).</returns>
+    internal bool MarkEvicted()
     {
         _evicted = true;
         using (Acquire())
         {
             // Drop outgoing links so that evicted entries never keep chains of other evicted entries alive.
+            bool hadSuccessors = _successors is not null;
             _successors = null;
+            return hadSuccessors;
         }
     }
 
