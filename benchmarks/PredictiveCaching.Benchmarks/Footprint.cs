@@ -5,8 +5,9 @@ using PredictiveCaching.Tracking;
 namespace PredictiveCaching.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project benchmarks/PredictiveCaching.Benchmarks -- footprint</c>: bytes per tracked key
-/// and the bound under a flood of distinct keys. Not a BenchmarkDotNet benchmark: it measures the managed heap, once.
+/// <c>dotnet run -c Release --project benchmarks/PredictiveCaching.Benchmarks -- footprint [keys] [flood] [keyLength]</c>:
+/// bytes per tracked key (keys of 10 characters, or padded to <c>keyLength</c>) and the bound under a flood of distinct
+/// keys. Not a BenchmarkDotNet benchmark: it measures the managed heap, once.
 /// </summary>
 internal static class Footprint
 {
@@ -14,34 +15,37 @@ internal static class Footprint
     {
         int perKeyCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
         int floodCount = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000_000;
+        int keyLength = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10;
 
-        Console.WriteLine($"Bytes per tracked key, {perKeyCount:N0} keys, one read each");
+        Console.WriteLine($"Bytes per tracked key, {perKeyCount:N0} keys of {keyLength:N0} characters, one read each");
         foreach (bool linked in new[] { true, false })
         {
-            Measurement m = MeasurePerKey(perKeyCount, linked);
+            Measurement m = MeasurePerKey(perKeyCount, linked, keyLength);
             Console.WriteLine(
                 $"  {(linked ? "reads within SuccessorGap (every key gets a successor array)" : "reads farther apart than SuccessorGap (no successor arrays)"),-70}" +
-                $" tracker {m.TrackerBytesPerKey,6:F1} B/key, key strings {m.KeyBytesPerKey,5:F1} B/key, total {m.TrackerBytesPerKey + m.KeyBytesPerKey,6:F1} B/key");
+                $" tracker {m.TrackerBytesPerKey,6:F1} B/key, key strings {m.KeyBytesPerKey,7:F1} B/key, total {m.TrackerBytesPerKey + m.KeyBytesPerKey,7:F1} B/key" +
+                $" (TrackedBytes estimate {m.EstimatedBytesPerKey,7:F1} B/key)");
         }
 
         Console.WriteLine();
-        Flood(floodCount, bound: 100_000);
+        Flood(floodCount, bound: 100_000, keyLength);
         return 0;
     }
 
-    internal readonly record struct Measurement(double TrackerBytesPerKey, double KeyBytesPerKey);
+    internal readonly record struct Measurement(double TrackerBytesPerKey, double KeyBytesPerKey, double EstimatedBytesPerKey);
 
-    internal static Measurement MeasurePerKey(int count, bool linked)
+    internal static Measurement MeasurePerKey(int count, bool linked, int keyLength = 10)
     {
         long beforeKeys = GC.GetTotalMemory(forceFullCollection: true);
         string[] keys = new string[count];
         for (int i = 0; i < count; i++)
         {
-            keys[i] = "key:" + i.ToString("D6", CultureInfo.InvariantCulture);
+            keys[i] = Key(i, keyLength);
         }
 
         long afterKeys = GC.GetTotalMemory(forceFullCollection: true);
-        var tracker = new AccessTracker(new TrackingOptions { MaxTrackedKeys = count });
+        // The byte bound at its maximum: this measures the per-key cost, not the bound.
+        var tracker = new AccessTracker(new TrackingOptions { MaxTrackedKeys = count, MaxTrackedBytes = 64L << 30 });
         long step = linked ? TimeSpan.TicksPerMillisecond : TimeSpan.TicksPerMinute;
         long now = DateTimeOffset.UnixEpoch.UtcTicks;
         for (int i = 0; i < count; i++)
@@ -60,20 +64,28 @@ internal static class Footprint
         GC.KeepAlive(keys);
         // The string[] holding the keys is part of the "before tracker" snapshot, not of either figure per key.
         double keyBytes = (afterKeys - beforeKeys - ((long)IntPtr.Size * count)) / (double)count;
-        return new Measurement((afterTracker - afterKeys) / (double)count, keyBytes);
+        return new Measurement((afterTracker - afterKeys) / (double)count, keyBytes, tracker.TrackedBytes / (double)count);
     }
 
-    private static void Flood(int count, int bound)
+    /// <summary>"key:000123" (10 characters), padded with 'x' to <paramref name="length"/> when that is longer.</summary>
+    private static string Key(int i, int length)
     {
-        Console.WriteLine($"{count:N0} distinct one-read keys through MaxTrackedKeys = {bound:N0}");
-        var tracker = new AccessTracker(new TrackingOptions { MaxTrackedKeys = bound });
+        string key = "key:" + i.ToString("D6", CultureInfo.InvariantCulture);
+        return key.Length >= length ? key : key + new string('x', length - key.Length);
+    }
+
+    private static void Flood(int count, int bound, int keyLength)
+    {
+        var options = new TrackingOptions { MaxTrackedKeys = bound };
+        Console.WriteLine($"{count:N0} distinct one-read keys of {keyLength:N0} characters through MaxTrackedKeys = {bound:N0}, MaxTrackedBytes = {options.MaxTrackedBytes / (1024d * 1024d):F0} MiB");
+        var tracker = new AccessTracker(options);
         long now = DateTimeOffset.UnixEpoch.UtcTicks;
         int maxCount = 0;
         int checkpoint = Math.Max(1, count / 10);
         var stopwatch = Stopwatch.StartNew();
         for (int i = 0; i < count; i++)
         {
-            tracker.RecordRead("key:" + i.ToString(CultureInfo.InvariantCulture), hit: true, 100, now, out _);
+            tracker.RecordRead(keyLength <= 10 ? "key:" + i.ToString(CultureInfo.InvariantCulture) : Key(i, keyLength), hit: true, 100, now, out _);
             now += TimeSpan.TicksPerMillisecond;
             maxCount = Math.Max(maxCount, tracker.Count);
             if ((i + 1) % checkpoint == 0)
@@ -81,6 +93,7 @@ internal static class Footprint
                 long heap = GC.GetTotalMemory(forceFullCollection: true);
                 Console.WriteLine(
                     $"  after {i + 1,12:N0}: Count {tracker.Count,8:N0}, max Count {maxCount,8:N0}, evictions {tracker.Evictions,12:N0}, " +
+                    $"TrackedBytes {tracker.TrackedBytes / (1024d * 1024d),6:F1} MiB, " +
                     $"heap {heap / (1024d * 1024d),7:F1} MiB, elapsed {stopwatch.Elapsed.TotalSeconds,6:F1} s");
             }
         }

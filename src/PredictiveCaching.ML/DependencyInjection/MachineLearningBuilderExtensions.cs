@@ -22,7 +22,9 @@ public static class MachineLearningBuilderExtensions
     /// <summary>
     /// Trains access and size models in the background from the access history and swaps them in once they beat the
     /// predictor in use; loads a saved model at start when <see cref="MachineLearningOptions.ModelPath"/> names one.
-    /// Calling it again only applies <paramref name="configure"/>.
+    /// Calling it again only applies <paramref name="configure"/>. When predictive loading was bound from configuration
+    /// (<see cref="IPredictiveLoadingBuilder.Configuration"/>), the options bind from its <c>MachineLearning</c>
+    /// sub-section (<see cref="MachineLearningOptions.SectionName"/>) first; <paramref name="configure"/> applies after, so code wins.
     /// </summary>
     /// <param name="builder">The predictive loading builder.</param>
     /// <param name="configure">Optional changes to the default options.</param>
@@ -31,12 +33,23 @@ public static class MachineLearningBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
+        bool added = services.Any(d => d.ServiceType == typeof(MachineLearningMarker));
+        if (!added)
+        {
+            // Registered before any configure delegate, so that options given in code override bound ones.
+            builder.AddKnownSettings<MachineLearningOptions>(SubSectionName);
+            if (builder.Configuration is { } configuration)
+            {
+                services.AddOptions<MachineLearningOptions>().Bind(configuration.GetSection(SubSectionName));
+            }
+        }
+
         if (configure is not null)
         {
             services.Configure(configure);
         }
 
-        if (services.Any(d => d.ServiceType == typeof(MachineLearningMarker)))
+        if (added)
         {
             return builder;
         }
@@ -88,6 +101,9 @@ public static class MachineLearningBuilderExtensions
         return builder;
     }
 
+    // MachineLearningOptions.SectionName relative to the PredictiveLoading section.
+    private const string SubSectionName = "MachineLearning";
+
     private static MachineLearningOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<MachineLearningOptions>>().Value;
 
     private static ActivePredictor CreateActivePredictor(IServiceProvider sp)
@@ -99,6 +115,12 @@ public static class MachineLearningBuilderExtensions
         }
 
         ILogger logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelTrainer>();
+        if (Directory.Exists(path))
+        {
+            Log.ModelPathIsDirectory(logger, path);
+            return active;
+        }
+
         if (!File.Exists(path))
         {
             Log.NoModelFile(logger, path);

@@ -35,7 +35,7 @@ internal sealed class MachineLearningOptionsValidator : IValidateOptions<Machine
         Time(failures, nameof(options.MinimumRetrainingGap), options.MinimumRetrainingGap, TimeSpan.Zero, options.RetrainingInterval);
         if (options.ModelPath is { } path && string.IsNullOrWhiteSpace(path))
         {
-            failures.Add(SectionName("ModelPath") + " must be null or a file path; was empty.");
+            failures.Add(SectionName("ModelPath") + " must be null or a file path; was " + (path.Length == 0 ? "empty." : "whitespace."));
         }
 
         if (options.MinSamplesForTraining > options.MaxTrainingSamples)

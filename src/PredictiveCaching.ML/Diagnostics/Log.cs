@@ -49,7 +49,12 @@ internal static partial class Log
         Message = "Prefetch precision fell from {Baseline:0.00} to {Precision:0.00}; retraining early.")]
     public static partial void AccuracyDropped(ILogger logger, double baseline, double precision);
 
-    [LoggerMessage(EventId = 111, EventName = "NoModelFile", Level = LogLevel.Debug,
+    // Information, not Debug: a mistyped ModelPath looks exactly like a first start, and should be visible at default levels.
+    [LoggerMessage(EventId = 111, EventName = "NoModelFile", Level = LogLevel.Information,
         Message = "No model file at {Path} yet; predicting with the heuristic until a model is trained.")]
     public static partial void NoModelFile(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 112, EventName = "ModelPathIsDirectory", Level = LogLevel.Information,
+        Message = "ModelPath {Path} is a directory, not a model file; predicting with the heuristic, and trained models cannot be saved there.")]
+    public static partial void ModelPathIsDirectory(ILogger logger, string path);
 }

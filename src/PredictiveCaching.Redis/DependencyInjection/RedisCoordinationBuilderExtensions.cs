@@ -29,6 +29,13 @@ public static class RedisCoordinationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
         OptionsBuilder<RedisCoordinationOptions> options = services.AddOptions<RedisCoordinationOptions>().ValidateOnStart();
+        // PredictiveLoading:RedisCoordination, bound once and before any configure delegate, so that code wins.
+        if (builder.Configuration is { } section && !services.Any(d => d.ImplementationType == typeof(RedisCoordinationOptionsValidator)))
+        {
+            options.Bind(section.GetSection(RedisCoordinationOptions.SectionName));
+        }
+
+        builder.AddKnownSettings<RedisCoordinationOptions>(RedisCoordinationOptions.SectionName);
         if (configure is not null)
         {
             options.Configure(configure);

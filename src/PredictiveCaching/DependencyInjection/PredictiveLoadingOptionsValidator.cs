@@ -30,6 +30,7 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
 
         const string tracking = Root + ":Tracking";
         failures.Between(tracking + ":MaxTrackedKeys", options.Tracking.MaxTrackedKeys, 16, 100_000_000);
+        failures.Between(tracking + ":MaxTrackedBytes", options.Tracking.MaxTrackedBytes, 1L << 20, 64L << 30);
         failures.Between(tracking + ":MaxSuccessors", options.Tracking.MaxSuccessors, 0, 16);
         failures.Duration(tracking + ":SuccessorGap", options.Tracking.SuccessorGap, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         failures.Between(tracking + ":ProtectedShare", options.Tracking.ProtectedShare, 0.1, 0.95);

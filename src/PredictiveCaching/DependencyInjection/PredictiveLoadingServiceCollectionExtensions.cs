@@ -40,7 +40,9 @@ public static class PredictiveLoadingServiceCollectionExtensions
 
     /// <summary>
     /// Decorates the registered <see cref="IDistributedCache"/> and binds the options from configuration: either the
-    /// <c>PredictiveLoading</c> section itself or a configuration that contains it.
+    /// <c>PredictiveLoading</c> section itself or a configuration that contains it. Plug-in packages added on the
+    /// returned builder bind their sub-sections of it (<see cref="IPredictiveLoadingBuilder.Configuration"/>); at start,
+    /// each key under the section that no options type reads is logged as a warning naming the closest known key.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The <c>PredictiveLoading</c> section, or its parent.</param>
@@ -54,6 +56,13 @@ public static class PredictiveLoadingServiceCollectionExtensions
             ? configuration
             : configuration.GetSection(PredictiveLoadingOptions.SectionName);
         services.Configure<PredictiveLoadingOptions>(section);
+        if (!services.Any(d => d.ServiceType == typeof(PredictiveLoadingConfiguration)))
+        {
+            // Plug-ins bind their sub-sections from it (IPredictiveLoadingBuilder.Configuration); keys nothing binds are reported at start.
+            services.AddSingleton(new PredictiveLoadingConfiguration(section));
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConfigurationKeyCheck>());
+        }
+
         return builder;
     }
 

@@ -35,4 +35,18 @@ internal static partial class Log
         Level = LogLevel.Debug,
         Message = "Resource monitor started with {ProbeCount} probes, sampling every {Interval}.")]
     public static partial void ResourceMonitorStarted(ILogger logger, int probeCount, TimeSpan interval);
+
+    [LoggerMessage(
+        EventId = 5,
+        EventName = "UnknownSetting",
+        Level = LogLevel.Warning,
+        Message = "{Path} is not a known setting; did you mean {Suggestion}?")]
+    public static partial void UnknownSettingWithSuggestion(ILogger logger, string path, string suggestion);
+
+    [LoggerMessage(
+        EventId = 6,
+        EventName = "UnknownSettingNoSuggestion",
+        Level = LogLevel.Warning,
+        Message = "{Path} is not a known setting; it is ignored.")]
+    public static partial void UnknownSetting(ILogger logger, string path);
 }

@@ -29,6 +29,7 @@ internal sealed class PredictiveCachingMetrics
         meter.CreateObservableCounter("predictive_caching.cache.hits", () => tracker.CountReads().Hits, "{read}", "Reads through the predictive cache that found a value.");
         meter.CreateObservableCounter("predictive_caching.cache.misses", () => Misses(tracker), "{read}", "Reads through the predictive cache that found nothing.");
         meter.CreateObservableUpDownCounter("predictive_caching.tracking.keys", () => tracker.Count, "{key}", "Keys whose reads are tracked.");
+        meter.CreateObservableUpDownCounter("predictive_caching.tracking.bytes", () => tracker.TrackedBytes, "By", "Estimated bytes the tracked keys take, key strings included.");
         meter.CreateObservableCounter("predictive_caching.tracking.evictions", () => tracker.Evictions, "{key}", "Tracked keys evicted to keep the bound.");
 
         meter.CreateObservableCounter("predictive_caching.prefetch.started", () => statistics.Started, "{prefetch}", "Prefetches started.");

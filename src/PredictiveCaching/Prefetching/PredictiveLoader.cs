@@ -66,6 +66,7 @@ internal sealed class PredictiveLoader(
             BudgetRemainingBytes = budget.Remaining(time.GetUtcNow().UtcTicks, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes),
             InFlight = executor.Running,
             TrackedKeys = tracker.Count,
+            TrackedBytes = tracker.TrackedBytes,
             Cycles = statistics.Cycles,
             PausedReason = cycle.PausedReason,
             Resources = resources.Current,

@@ -68,6 +68,9 @@ public sealed record PredictiveLoaderStatus
     /// <summary>Gets how many keys are tracked.</summary>
     public int TrackedKeys { get; init; }
 
+    /// <summary>Gets the estimated bytes the tracked keys take, key strings included (see <see cref="Tracking.AccessTracker.TrackedBytes"/>).</summary>
+    public long TrackedBytes { get; init; }
+
     /// <summary>Gets how many prefetch cycles ran.</summary>
     public long Cycles { get; init; }
 

@@ -335,10 +335,9 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 
     private DistributedCacheEntryOptions OptionsFor(KeyAccessStatistics entry)
     {
-        long ttl = entry.LastTimeToLiveTicks;
         return new DistributedCacheEntryOptions
         {
-            AbsoluteExpirationRelativeToNow = ttl > 0 ? TimeSpan.FromTicks(ttl) : _options.DefaultTimeToLive,
+            AbsoluteExpirationRelativeToNow = ExpiryArithmetic.PrefetchTimeToLive(entry.LastTimeToLiveTicks, _options.DefaultTimeToLive),
         };
     }
 

@@ -290,7 +290,7 @@ public sealed class KeyAccessStatistics
 
                 if (options.AbsoluteExpirationRelativeToNow is { } relative)
                 {
-                    _absoluteExpiryTicks = Math.Min(_absoluteExpiryTicks, nowTicks + relative.Ticks);
+                    _absoluteExpiryTicks = Math.Min(_absoluteExpiryTicks, ExpiryArithmetic.SaturatingAdd(nowTicks, relative.Ticks));
                 }
 
                 if (options.SlidingExpiration is { } sliding)
@@ -302,7 +302,9 @@ public sealed class KeyAccessStatistics
             if (!prefetched)
             {
                 long expiry = ExpiryUnsafe();
-                _lastTimeToLiveTicks = expiry == NoExpiry ? 0 : Math.Max(0, expiry - nowTicks);
+                // Saturating, like every sum here: a copy already expired (a negative relative expiry) must not wrap into
+                // a lifetime of centuries. A past expiry yields 0, which prefetches treat like "no expiry" (the default).
+                _lastTimeToLiveTicks = expiry == NoExpiry ? 0 : Math.Max(0, ExpiryArithmetic.SaturatingAdd(expiry, -nowTicks));
             }
 
             return wastedPrefetch;
@@ -402,11 +404,25 @@ public sealed class KeyAccessStatistics
         }
     }
 
-    internal void AddSuccessor(KeyAccessStatistics next, int capacity)
+    /// <returns><see langword="true"/> when this call allocated the key's successor array (the tracker counts its bytes).</returns>
+    internal bool AddSuccessor(KeyAccessStatistics next, int capacity)
     {
         using (Acquire())
         {
-            SuccessorSlot[] slots = _successors ??= new SuccessorSlot[capacity];
+            bool allocated = false;
+            SuccessorSlot[]? slots = _successors;
+            if (slots is null)
+            {
+                // An evicted entry's bytes have been given back already: an array allocated now would never be.
+                if (_evicted)
+                {
+                    return false;
+                }
+
+                slots = _successors = new SuccessorSlot[capacity];
+                allocated = true;
+            }
+
             int free = -1;
             for (int i = 0; i < slots.Length; i++)
             {
@@ -414,7 +430,7 @@ public sealed class KeyAccessStatistics
                 if (ReferenceEquals(entry, next))
                 {
                     slots[i].Count++;
-                    return;
+                    return allocated;
                 }
 
                 if (free < 0 && (entry is null || entry.IsEvicted))
@@ -426,7 +442,7 @@ public sealed class KeyAccessStatistics
             if (free >= 0)
             {
                 slots[free] = new SuccessorSlot(next, 1);
-                return;
+                return allocated;
             }
 
             // Misra-Gries: when every slot is taken, one-off followers wear the counts down instead of
@@ -438,6 +454,8 @@ public sealed class KeyAccessStatistics
                     slots[i] = default;
                 }
             }
+
+            return allocated;
         }
     }
 
@@ -448,13 +466,16 @@ public sealed class KeyAccessStatistics
         return referenced;
     }
 
-    internal void MarkEvicted()
+    /// <returns><see langword="true"/> when the entry had a successor array (whose bytes the tracker gives back).</returns>
+    internal bool MarkEvicted()
     {
         _evicted = true;
         using (Acquire())
         {
             // Drop outgoing links so that evicted entries never keep chains of other evicted entries alive.
+            bool hadSuccessors = _successors is not null;
             _successors = null;
+            return hadSuccessors;
         }
     }
 
@@ -503,7 +524,7 @@ public sealed class KeyAccessStatistics
         long expiry = _absoluteExpiryTicks;
         if (_slidingTicks > 0)
         {
-            expiry = Math.Min(expiry, _lastAccessTicks + _slidingTicks);
+            expiry = Math.Min(expiry, ExpiryArithmetic.SaturatingAdd(_lastAccessTicks, _slidingTicks));
         }
 
         return expiry;

@@ -7,6 +7,14 @@ public sealed class TrackingOptions
     /// <value>Default 100 000; from 16 to 100 000 000.</value>
     public int MaxTrackedKeys { get; set; } = 100_000;
 
+    /// <summary>
+    /// Gets or sets the most bytes the tracked keys may take, key strings included (an estimate per key, see
+    /// <see cref="AccessTracker.TrackedBytes"/>); whichever of this and <see cref="MaxTrackedKeys"/> is reached first
+    /// bounds the tracker. Long keys make it the tighter one: at 2 048 characters a key takes about 4.4 KB.
+    /// </summary>
+    /// <value>Default 64 MiB; from 1 MiB to 64 GiB.</value>
+    public long MaxTrackedBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Gets or sets how many successor keys are remembered per key.</summary>
     /// <value>Default 4; from 0 (no successor links) to 16.</value>
     public int MaxSuccessors { get; set; } = 4;
@@ -15,7 +23,7 @@ public sealed class TrackingOptions
     /// <value>Default 5 seconds; from 1 millisecond to 10 minutes.</value>
     public TimeSpan SuccessorGap { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Gets or sets the share of <see cref="MaxTrackedKeys"/> reserved for keys read more than once.</summary>
+    /// <summary>Gets or sets the share of <see cref="MaxTrackedKeys"/> (and of <see cref="MaxTrackedBytes"/>) reserved for keys read more than once.</summary>
     /// <value>Default 0.8; from 0.1 to 0.95.</value>
     public double ProtectedShare { get; set; } = 0.8;
 }

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Prefetching;
@@ -81,6 +84,56 @@ public sealed class RedisCoordinationRegistrationTests
 
     private static bool IsGrantedSynchronously(ValueTask<PrefetchLease?> acquisition) =>
         acquisition.IsCompletedSuccessfully && acquisition.Result is not null;
+
+    [Fact]
+    public void UseRedisCoordination_FromConfiguration_BindsTheRedisCoordinationSubSection_CodeWins()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["PredictiveLoading:RedisCoordination:Configuration"] = "redis.example:6379",
+                ["PredictiveLoading:RedisCoordination:InstanceName"] = "app:",
+                ["PredictiveLoading:RedisCoordination:LookupBatchSize"] = "64",
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading(configuration).UseRedisCoordination(o => o.LookupBatchSize = 32).UseRedisCoordination(o => o.ShareModels = false);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        RedisCoordinationOptions o = provider.GetRequiredService<IOptions<RedisCoordinationOptions>>().Value;
+
+        Assert.Equal("redis.example:6379", o.Configuration);
+        Assert.Equal("app:", o.InstanceName);
+        Assert.Equal(32, o.LookupBatchSize);
+        Assert.False(o.ShareModels);
+    }
+
+    [Fact]
+    public async Task StartAsync_RedisCoordinationKeys_KnownWithTheLibraryAndTyposReported()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["PredictiveLoading:RedisCoordination:Configuration"] = "127.0.0.1:1",
+                ["PredictiveLoading:RedisCoordination:InstanceNme"] = "app:",
+            })
+            .Build();
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddFakeLogging();
+        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddPredictiveLoading(configuration).UseRedisCoordination();
+        builder.Services.AddPredictiveLoading(o => o.Prefetch.Enabled = false);
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        await host.StopAsync();
+
+        Assert.Contains(
+            host.Services.GetFakeLogCollector().GetSnapshot(),
+            r => r.Level == LogLevel.Warning
+                && r.Message == "PredictiveLoading:RedisCoordination:InstanceNme is not a known setting; did you mean PredictiveLoading:RedisCoordination:InstanceName?");
+        Assert.DoesNotContain(host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Message.Contains("RedisCoordination:Configuration is not", StringComparison.Ordinal));
+    }
 
     private static IHost BuildHost(Action<IServiceCollection> configure)
     {

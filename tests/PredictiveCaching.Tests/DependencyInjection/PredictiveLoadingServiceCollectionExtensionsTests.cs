@@ -207,6 +207,24 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
         Assert.Contains("PredictiveLoading:Tracking:MaxTrackedKeys must be in [16, 100000000]; was 3", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1048575")]
+    [InlineData("68719476737")]
+    public async Task StartAsync_MaxTrackedBytesOutOfRange_FailsWithPathAndValue(string value)
+    {
+        IConfiguration configuration = Configuration(("PredictiveLoading:Tracking:MaxTrackedBytes", value));
+        using IHost host = BuildHost(services =>
+        {
+            services.AddDistributedMemoryCache();
+            services.AddPredictiveLoading(configuration);
+        });
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("PredictiveLoading:Tracking:MaxTrackedBytes must be in [1048576, 68719476736]; was " + value, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StartAsync_SeveralBadValues_ReportsEach()
     {

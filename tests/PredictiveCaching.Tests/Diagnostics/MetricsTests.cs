@@ -27,6 +27,7 @@ public sealed class MetricsTests
         "predictive_caching.prefetch.wasted",
         "predictive_caching.strategy.changes",
         "predictive_caching.strategy.current",
+        "predictive_caching.tracking.bytes",
         "predictive_caching.tracking.evictions",
         "predictive_caching.tracking.keys",
     ];

@@ -29,7 +29,8 @@ public sealed class AccessTrackerFootprintTests
         }
 
         long afterKeys = GC.GetTotalMemory(forceFullCollection: true);
-        var tracker = new AccessTracker(new TrackingOptions { MaxTrackedKeys = KeyCount });
+        // The byte bound at its maximum: this measures the per-key cost, not the bound.
+        var tracker = new AccessTracker(new TrackingOptions { MaxTrackedKeys = KeyCount, MaxTrackedBytes = 64L << 30 });
         long now = DateTimeOffset.UnixEpoch.UtcTicks;
         for (int i = 0; i < KeyCount; i++)
         {
@@ -47,5 +48,29 @@ public sealed class AccessTrackerFootprintTests
         Assert.InRange(trackerBytesPerKey, 100, MaxTrackerBytesPerKey);
         // "key:123456": 20 B of chars + 22 B of string header and terminator, rounded to 48 B.
         Assert.InRange(keyBytesPerKey, 40, 56);
+    }
+
+    [Fact]
+    public void TrackedBytes_LongKeysWithSuccessors_WithinTenPercentOfTheMeasuredHeap()
+    {
+        const int count = 20_000;
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var tracker = new AccessTracker(new TrackingOptions { MaxTrackedKeys = count, MaxTrackedBytes = 64L << 30 });
+        long now = DateTimeOffset.UnixEpoch.UtcTicks;
+        for (int i = 0; i < count; i++)
+        {
+            // Built here and held only by the tracker, so the measured heap counts key strings as TrackedBytes does.
+            string head = "key:" + i.ToString("D6", CultureInfo.InvariantCulture) + ":";
+            tracker.RecordRead(head + new string('x', 2_048 - head.Length), hit: true, 100, now, out _);
+            now += TimeSpan.TicksPerMillisecond;
+        }
+
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(tracker);
+
+        Assert.Equal(count, tracker.Count);
+        double measured = (after - before) / (double)count;
+        double estimated = tracker.TrackedBytes / (double)count;
+        Assert.InRange(estimated, measured * 0.9, measured * 1.1);
     }
 }

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using PredictiveCaching.Prefetching;
+using PredictiveCaching.Resources;
+using PredictiveCaching.Strategies;
+using PredictiveCaching.Tracking;
+using PredictiveCaching.Warming;
+
+namespace PredictiveCaching.DependencyInjection;
+
+/// <summary>
+/// The setting names one options type binds, as a tree: a name maps to its sub-settings, or to <see langword="null"/>
+/// for a value. Built from the public properties of types named explicitly (never by following property types), so the
+/// trimmer keeps exactly what is listed. Configuration keys are case-insensitive, and so are these.
+/// </summary>
+internal sealed class KnownSettings
+{
+    private readonly Dictionary<string, KnownSettings?> _children = new(StringComparer.OrdinalIgnoreCase);
+
+    public IEnumerable<string> Names => _children.Keys;
+
+    /// <summary>The core's settings: <see cref="PredictiveLoadingOptions"/> and its sub-options.</summary>
+    public static KnownSettings Core() =>
+        Of<PredictiveLoadingOptions>()
+            .With(nameof(PredictiveLoadingOptions.Strategies), Of<StrategyOptions>()
+                .With(nameof(StrategyOptions.Aggressive), Of<PrefetchStrategyOptions>())
+                .With(nameof(StrategyOptions.Balanced), Of<PrefetchStrategyOptions>())
+                .With(nameof(StrategyOptions.Conservative), Of<PrefetchStrategyOptions>()))
+            .With(nameof(PredictiveLoadingOptions.Tracking), Of<TrackingOptions>())
+            .With(nameof(PredictiveLoadingOptions.Resources), Of<ResourceOptions>())
+            .With(nameof(PredictiveLoadingOptions.Prefetch), Of<PrefetchOptions>())
+            .With(nameof(PredictiveLoadingOptions.Warming), Of<WarmingOptions>());
+
+    /// <summary>Every public instance property of <typeparamref name="T"/>, as a value.</summary>
+    public static KnownSettings Of<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>()
+    {
+        var settings = new KnownSettings();
+        foreach (PropertyInfo property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            settings._children[property.Name] = null;
+        }
+
+        return settings;
+    }
+
+    /// <summary>Makes <paramref name="name"/> a section with the settings <paramref name="child"/>.</summary>
+    public KnownSettings With(string name, KnownSettings child)
+    {
+        _children[name] = child;
+        return this;
+    }
+
+    /// <summary>Looks a name up; <paramref name="child"/> is <see langword="null"/> for a value.</summary>
+    public bool TryGet(string name, out KnownSettings? child) => _children.TryGetValue(name, out child);
+}
+
+/// <summary>A plug-in's settings under the predictive loading section, registered by <c>AddKnownSettings</c>.</summary>
+internal sealed record KnownSettingsSection(string SectionName, KnownSettings Settings);
+
+/// <summary>The configuration section <c>AddPredictiveLoading(IConfiguration)</c> bound the options from.</summary>
+internal sealed record PredictiveLoadingConfiguration(IConfiguration Section);

@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using PredictiveCaching.DependencyInjection;
+
+namespace PredictiveCaching.Tests.DependencyInjection;
+
+public sealed class ConfigurationKeyCheckTests
+{
+    [Fact]
+    public async Task StartAsync_MisspeltKeys_WarnsNamingTheKeyAndTheClosestKnownOne()
+    {
+        List<string> warnings = await StartAndCollectWarningsAsync(
+            null,
+            ("PredictiveLoading:Prefetch:MaxConcurency", "8"),
+            ("PredictiveLoading:Stratgies:Initial", "Aggressive"),
+            ("PredictiveLoading:Stratgies:Balanced:ConfidenceThreshold", "0.5"),
+            ("PredictiveLoading:Strategies:Balanced:ConfidenceThreshhold", "0.5"),
+            ("PredictiveLoading:Zzzzzzzz", "1"));
+
+        Assert.Equal(
+            [
+                "PredictiveLoading:Prefetch:MaxConcurency is not a known setting; did you mean PredictiveLoading:Prefetch:MaxConcurrency?",
+                "PredictiveLoading:Strategies:Balanced:ConfidenceThreshhold is not a known setting; did you mean PredictiveLoading:Strategies:Balanced:ConfidenceThreshold?",
+                "PredictiveLoading:Stratgies is not a known setting; did you mean PredictiveLoading:Strategies?",
+                "PredictiveLoading:Zzzzzzzz is not a known setting; it is ignored.",
+            ],
+            warnings.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartAsync_EveryKnownKeyInAnyCase_NoWarning()
+    {
+        List<string> warnings = await StartAndCollectWarningsAsync(
+            null,
+            ("PredictiveLoading:Tracking:MaxTrackedKeys", "5000"),
+            ("PredictiveLoading:Tracking:MaxTrackedBytes", "8388608"),
+            ("predictiveloading:prefetch:maxconcurrency", "8"),
+            ("PredictiveLoading:Strategies:Conservative:LookaheadWindow", "00:01:00"),
+            ("PredictiveLoading:Strategies:Adaptive", "false"),
+            ("PredictiveLoading:Resources:CpuThreshold", "0.9"),
+            ("PredictiveLoading:Warming:Enabled", "false"),
+            ("Logging:LogLevel:Default", "Information"));
+
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public async Task StartAsync_PlugInSection_KnownOnceDeclared()
+    {
+        List<string> warnings = await StartAndCollectWarningsAsync(
+            builder => builder.AddKnownSettings<PlugInOptions>("PlugIn").AddKnownSettings<PlugInOptions>("plugin"),
+            ("PredictiveLoading:PlugIn:Threshold", "1"),
+            ("PredictiveLoading:PlugIn:Treshold", "1"),
+            ("PredictiveLoading:OtherPlugIn:Threshold", "1"));
+
+        Assert.Equal(
+            [
+                "PredictiveLoading:OtherPlugIn is not a known setting; it is ignored.",
+                "PredictiveLoading:PlugIn:Treshold is not a known setting; did you mean PredictiveLoading:PlugIn:Threshold?",
+            ],
+            warnings.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Configuration_IsTheBoundSection_AlsoOnALaterBuilder_AndNullInCodeOnly()
+    {
+        IConfiguration root = Configuration(("PredictiveLoading:Tracking:MaxTrackedKeys", "5000"));
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        IPredictiveLoadingBuilder bound = services.AddPredictiveLoading(root);
+        IPredictiveLoadingBuilder later = services.AddPredictiveLoading();
+
+        Assert.Equal("PredictiveLoading", Assert.IsAssignableFrom<IConfigurationSection>(bound.Configuration).Path);
+        Assert.Same(bound.Configuration, later.Configuration);
+        Assert.Null(new ServiceCollection().AddPredictiveLoading().Configuration);
+        Assert.Single(services, d => d.ImplementationType == typeof(ConfigurationKeyCheck));
+    }
+
+    [Fact]
+    public void AddPredictiveLoading_InCode_RegistersNoKeyCheck()
+    {
+        var services = new ServiceCollection();
+        services.AddPredictiveLoading();
+
+        Assert.DoesNotContain(services, d => d.ImplementationType == typeof(ConfigurationKeyCheck));
+    }
+
+    [Theory]
+    [InlineData("MaxConcurency", "MaxConcurrency")]
+    [InlineData("maxconcurrency", "MaxConcurrency")]
+    [InlineData("Timout", "Timeout")]
+    [InlineData("Tmo", null)]
+    [InlineData("Something", null)]
+    public void ClosestName_OnlyWhenCloseEnough(string name, string? expected) =>
+        Assert.Equal(expected, ConfigurationKeyCheck.ClosestName(name, ["Enabled", "CycleInterval", "MaxConcurrency", "Timeout", "MaxBackoff"]));
+
+    [Theory]
+    [InlineData("", "", 0)]
+    [InlineData("abc", "", 3)]
+    [InlineData("kitten", "sitting", 3)]
+    [InlineData("Stratgies", "strategies", 1)]
+    public void EditDistance_CaseInsensitiveLevenshtein(string a, string b, int expected) =>
+        Assert.Equal(expected, ConfigurationKeyCheck.EditDistance(a, b));
+
+    private static async Task<List<string>> StartAndCollectWarningsAsync(Action<IPredictiveLoadingBuilder>? build, params (string Key, string Value)[] values)
+    {
+        IConfiguration configuration = Configuration(values);
+        HostApplicationBuilder hostBuilder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        hostBuilder.Services.AddFakeLogging();
+        hostBuilder.Services.AddDistributedMemoryCache();
+        IPredictiveLoadingBuilder builder = hostBuilder.Services.AddPredictiveLoading(configuration);
+        build?.Invoke(builder);
+        using IHost host = hostBuilder.Build();
+        await host.StartAsync();
+        await host.StopAsync();
+
+        List<string> warnings = [];
+        foreach (FakeLogRecord record in host.Services.GetFakeLogCollector().GetSnapshot())
+        {
+            if (record.Level == LogLevel.Warning && record.Category == typeof(ConfigurationKeyCheck).FullName)
+            {
+                warnings.Add(record.Message);
+            }
+        }
+
+        return warnings;
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build();
+
+    private sealed class PlugInOptions
+    {
+        public int Threshold { get; set; }
+    }
+}
