@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PredictiveCaching.Caching;
 using PredictiveCaching.Diagnostics;
+using PredictiveCaching.Internal;
 using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Prefetching;
@@ -270,10 +271,12 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         activity?.SetTag("predictive_caching.source", source.GetType().Name);
         using var timeout = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, timeout.Token);
+        Task<PrefetchedValue?>? load = null;
         try
         {
             // WaitAsync abandons a source that ignores its token, so a hanging origin cannot hold a slot forever.
-            PrefetchedValue? value = await source.LoadAsync(key, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            load = source.LoadAsync(key, linked.Token).AsTask();
+            PrefetchedValue? value = await load.WaitAsync(linked.Token).ConfigureAwait(false);
             if (value is null)
             {
                 _statistics.OnEmpty();
@@ -287,10 +290,12 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {
+            ObserveIfAbandoned(load);
             return null;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
+            ObserveIfAbandoned(load);
             _statistics.OnTimedOut();
             double backoff = BackOff(key).TotalSeconds;
             Log.PrefetchTimedOut(_logger, key, backoff);
@@ -302,6 +307,15 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
             double backoff = BackOff(key).TotalSeconds;
             Log.PrefetchSourceFailed(_logger, key, backoff, exception);
             return null;
+        }
+    }
+
+    // A source that ignored its token runs on after WaitAsync gave up; a fault it ends with later must still be observed.
+    private static void ObserveIfAbandoned(Task? load)
+    {
+        if (load is not null && !load.IsCompletedSuccessfully)
+        {
+            AbandonedTasks.Observe(load);
         }
     }
 
