@@ -47,6 +47,11 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
         failures.Between(prefetch + ":MaxConcurrency", options.Prefetch.MaxConcurrency, 1, 1024);
         failures.Duration(prefetch + ":Timeout", options.Prefetch.Timeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         failures.Duration(prefetch + ":DefaultTimeToLive", options.Prefetch.DefaultTimeToLive, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
+        if (options.Prefetch.MaxValueBytes is { } maxValueBytes)
+        {
+            failures.Between(prefetch + ":MaxValueBytes", maxValueBytes, 1L, long.MaxValue);
+        }
+
         failures.Duration(prefetch + ":MaxBackoff", options.Prefetch.MaxBackoff, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         failures.Between(prefetch + ":AccuracyWindow", options.Prefetch.AccuracyWindow, 10, 1_000_000);
         failures.Between(prefetch + ":ConfidenceAccuracyWindow", options.Prefetch.ConfidenceAccuracyWindow, 1, Math.Max(1, options.Prefetch.AccuracyWindow));

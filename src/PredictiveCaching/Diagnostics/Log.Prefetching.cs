@@ -48,4 +48,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 60, EventName = "NoPrefetchSource", Level = LogLevel.Information,
         Message = "No prefetch source is registered: keys are predicted but nothing is prefetched. Register one with AddSource(...)")]
     public static partial void NoPrefetchSource(ILogger logger);
+
+    [LoggerMessage(EventId = 61, EventName = "PrefetchOversize", Level = LogLevel.Debug,
+        Message = "Prefetch of key {Key} loaded {Bytes} bytes, over the per-value cap of {CapBytes} bytes or the budget left; not written")]
+    public static partial void PrefetchOversize(ILogger logger, string key, long bytes, long capBytes);
 }

@@ -306,6 +306,12 @@ internal sealed class PrefetchCycle : IDisposable
         }
 
         long size = scored.Prediction.PredictedSizeBytes;
+        if (size > _executor.ValueCap(strategy.PrefetchBudgetBytes))
+        {
+            tally.Oversize++;
+            return;
+        }
+
         if (!_budget.TryReserve(size, now, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes))
         {
             tally.Budget++;
@@ -313,7 +319,7 @@ internal sealed class PrefetchCycle : IDisposable
             return;
         }
 
-        PrefetchStartResult started = _executor.TryStart(candidate.Key, source, size, strategy.LookaheadWindow);
+        PrefetchStartResult started = _executor.TryStart(candidate.Key, source, size, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes);
         if (started == PrefetchStartResult.Started)
         {
             tally.Started++;
@@ -415,6 +421,7 @@ internal sealed class PrefetchCycle : IDisposable
         public int InFlight;
         public int Saturated;
         public int BackingOff;
+        public int Oversize;
 
         public readonly PrefetchCycleResult ToResult(IPrefetchStrategy strategy, string? paused) => new()
         {
@@ -431,6 +438,7 @@ internal sealed class PrefetchCycle : IDisposable
             SkippedInFlight = InFlight,
             SkippedSaturated = Saturated,
             SkippedBackingOff = BackingOff,
+            SkippedOversize = Oversize,
         };
     }
 }

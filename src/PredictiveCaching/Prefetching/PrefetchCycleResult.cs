@@ -41,4 +41,10 @@ public sealed record PrefetchCycleResult
 
     /// <summary>Gets how many candidates were backing off after their source failed.</summary>
     public int SkippedBackingOff { get; init; }
+
+    /// <summary>
+    /// Gets how many candidates were expected to be larger than the per-value cap (<see cref="PrefetchOptions.MaxValueBytes"/>).
+    /// Values found too large only once loaded are counted in the statistics and metrics, not here.
+    /// </summary>
+    public int SkippedOversize { get; init; }
 }

@@ -74,13 +74,17 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 
     public bool IsInFlight(string key) => _inflight.ContainsKey(key);
 
+    /// <summary>Returns the largest value a prefetch writes under a strategy with <paramref name="budgetBytes"/>.</summary>
+    public long ValueCap(long budgetBytes) => _options.MaxValueBytes ?? Math.Max(1, budgetBytes / 8);
+
     /// <summary>Starts loading <paramref name="key"/> in the background when the key is not in flight, backed off or over capacity.</summary>
     /// <param name="key">The key.</param>
     /// <param name="source">The source to load it from.</param>
     /// <param name="reservedBytes">Budget reserved for it; committed or released when the load ends, not by the caller, once started.</param>
     /// <param name="window">The lookahead window: an unread copy counts as wasted once it has passed.</param>
+    /// <param name="budgetBytes">The strategy's byte budget for the window: the loaded value's actual size must fit it.</param>
     /// <returns>Whether it started.</returns>
-    public PrefetchStartResult TryStart(string key, IPrefetchSource source, long reservedBytes, TimeSpan window)
+    public PrefetchStartResult TryStart(string key, IPrefetchSource source, long reservedBytes, TimeSpan window, long budgetBytes)
     {
         if (_shutdown.IsCancellationRequested)
         {
@@ -107,7 +111,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 
         KeyAccessStatistics entry = _tracker.GetOrAddEntry(key);
         int version = entry.WriteVersion;
-        Task run = RunAsync(key, entry, version, source, reservedBytes, window);
+        Task run = RunAsync(key, entry, version, source, reservedBytes, window, budgetBytes);
 
         // The run removes its key when it ends; only publish the task if that has not happened yet.
         _inflight.TryUpdate(key, run, null);
@@ -152,7 +156,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         _shutdown.Cancel();
     }
 
-    private async Task RunAsync(string key, KeyAccessStatistics entry, int version, IPrefetchSource source, long reservedBytes, TimeSpan window)
+    private async Task RunAsync(string key, KeyAccessStatistics entry, int version, IPrefetchSource source, long reservedBytes, TimeSpan window, long budgetBytes)
     {
         // Never run a source on the caller's (the cycle's) thread.
         await Task.Yield();
@@ -174,6 +178,20 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
                 return;
             }
 
+            // The prediction was only an estimate: a value far larger than it would spend the window's budget at once.
+            long actual = value.Value.LongLength;
+            long cap = ValueCap(budgetBytes);
+            if (actual > cap || !_budget.TryResize(reservedBytes, actual, _time.GetUtcNow().UtcTicks, window, budgetBytes))
+            {
+                // The next prediction of the key then expects this size, so it is not loaded again each cycle.
+                entry.RecordLoadedSize(actual);
+                _statistics.OnOversize();
+                Log.PrefetchOversize(_logger, key, actual, cap);
+                return;
+            }
+
+            // From here the reservation holds the actual size, and that is what is committed or released.
+            reservedBytes = actual;
             TaskCompletionSource? write = _tracker.TryGet(key, out KeyAccessStatistics? current) && ReferenceEquals(current, entry)
                 ? entry.TryBeginPrefetchWrite(version)
                 : null;
@@ -188,12 +206,12 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
                 DistributedCacheEntryOptions entryOptions = value.Options ?? OptionsFor(entry);
                 await Cache().SetAsync(key, value.Value, entryOptions, _shutdown.Token).ConfigureAwait(false);
                 long now = _time.GetUtcNow().UtcTicks;
-                entry.RecordWrite(value.Value.LongLength, entryOptions, now, prefetched: true);
+                entry.RecordWrite(actual, entryOptions, now, prefetched: true);
                 long deadline = Math.Min(entry.ExpectedExpiryTicks, now + window.Ticks);
                 _outcomes.Watch(entry, entry.PrefetchStamp, deadline);
-                _budget.Commit(reservedBytes, value.Value.LongLength, now);
+                _budget.Commit(reservedBytes, actual, now);
                 committed = true;
-                _statistics.OnCompleted(value.Value.LongLength);
+                _statistics.OnCompleted(actual);
                 _metrics.RecordPrefetch(_time.GetElapsedTime(started));
             }
             catch (Exception exception) when (!_shutdown.IsCancellationRequested)

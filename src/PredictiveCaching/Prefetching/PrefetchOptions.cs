@@ -26,6 +26,13 @@ public sealed class PrefetchOptions
     /// <value>Default 300 seconds; from 1 second to 30 days.</value>
     public TimeSpan DefaultTimeToLive { get; set; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>
+    /// Gets or sets the largest value a prefetch writes. A loaded value over it, or over what is left of the window's
+    /// byte budget, is not written and is counted as skipped (<c>oversize</c>); its reservation goes back to the budget.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: one eighth of the current strategy's byte budget; when set, at least 1.</value>
+    public long? MaxValueBytes { get; set; }
+
     /// <summary>Gets or sets the longest back-off after a source fails or times out for a key (it doubles from 1 second).</summary>
     /// <value>Default 300 seconds; from 1 second to 1 day.</value>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(300);

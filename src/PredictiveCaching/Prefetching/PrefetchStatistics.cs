@@ -20,6 +20,7 @@ internal sealed class PrefetchStatistics
     private long _skippedInFlight;
     private long _skippedSaturated;
     private long _skippedBackingOff;
+    private long _skippedOversize;
 
     public long Started => Interlocked.Read(ref _started);
 
@@ -60,6 +61,11 @@ internal sealed class PrefetchStatistics
 
     public void OnNotGranted() => Interlocked.Increment(ref _notGranted);
 
+    /// <summary>Gets how many loaded values were not written because they were over the per-value cap or the budget left.</summary>
+    public long SkippedOversize => Interlocked.Read(ref _skippedOversize);
+
+    public void OnOversize() => Interlocked.Increment(ref _skippedOversize);
+
     public void OnCycle() => Interlocked.Increment(ref _cycles);
 
     public long PausedCycles => Interlocked.Read(ref _pausedCycles);
@@ -79,6 +85,7 @@ internal sealed class PrefetchStatistics
         Interlocked.Add(ref _skippedInFlight, result.SkippedInFlight);
         Interlocked.Add(ref _skippedSaturated, result.SkippedSaturated);
         Interlocked.Add(ref _skippedBackingOff, result.SkippedBackingOff);
+        Interlocked.Add(ref _skippedOversize, result.SkippedOversize);
     }
 
     /// <summary>Returns the skip counts with their reason tags, for metrics.</summary>
@@ -92,5 +99,6 @@ internal sealed class PrefetchStatistics
         ("saturated", Interlocked.Read(ref _skippedSaturated)),
         ("backing_off", Interlocked.Read(ref _skippedBackingOff)),
         ("superseded", Superseded),
+        ("oversize", SkippedOversize),
     ];
 }

@@ -33,7 +33,7 @@ public sealed class AbandonedLoadTests
         TaskScheduler.UnobservedTaskException += handler;
         try
         {
-            Assert.Equal(PrefetchStartResult.Started, h.Executor.TryStart("abandoned:1", resolved, 0, TimeSpan.FromMinutes(1)));
+            Assert.Equal(PrefetchStartResult.Started, h.Executor.TryStart("abandoned:1", resolved, 0, TimeSpan.FromMinutes(1), long.MaxValue));
             await source.Called.Task.WaitAsync(TimeSpan.FromSeconds(30));
             h.Time.Advance(TimeSpan.FromSeconds(6));
             await h.Executor.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));

@@ -91,8 +91,13 @@ public sealed class PredictionLoopTests
     [Fact]
     public async Task Budget_WhenExhausted_StopsPrefetching()
     {
-        // Room for one 32-byte value per window, and two keys due at the same moment.
-        await using LoopHarness h = LoopHarness.Create(o => o.Strategies.Balanced.PrefetchBudgetBytes = 40);
+        // Room for one 32-byte value per window, and two keys due at the same moment (the default cap, an eighth of
+        // the budget, would rule both out before the budget does).
+        await using LoopHarness h = LoopHarness.Create(o =>
+        {
+            o.Strategies.Balanced.PrefetchBudgetBytes = 40;
+            o.Prefetch.MaxValueBytes = 40;
+        });
         h.Origin.Size = 32;
 
         await ReadRhythmicallyAsync(h, 5, "k1", "k2");
