@@ -29,7 +29,7 @@ public sealed class AbandonedLoadTests
             (builder, _) => builder.AddSource("abandoned:", source.LoadAsync),
             defaultSource: false);
         var budget = h.Provider.GetRequiredService<PrefetchBudget>();
-        IPrefetchSource resolved = h.Provider.GetRequiredService<PrefetchSourceResolver>().Find("abandoned:1")!;
+        PrefetchSource resolved = h.Provider.GetRequiredService<PrefetchSourceResolver>().Find("abandoned:1")!;
         TaskScheduler.UnobservedTaskException += handler;
         try
         {

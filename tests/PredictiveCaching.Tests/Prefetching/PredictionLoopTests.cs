@@ -194,12 +194,13 @@ public sealed class PredictionLoopTests
         Assert.False(await h.ReadAsync("b", TimeSpan.FromSeconds(1)));
         Assert.Equal(1, h.Loader.GetStatus().PrefetchesFailed);
 
-        // Backed off: the next chance to prefetch within the back-off is skipped, not retried.
+        // One failure does not open the source's breaker (SourceResilienceTests cover when it does).
         h.Time.Advance(TimeSpan.FromSeconds(0.5));
         await h.Cache.RemoveAsync("b");
         await h.Cache.GetAsync("a");
         PrefetchCycleResult retry = await h.CycleAsync();
-        Assert.Equal(1, retry.SkippedBackingOff);
+        Assert.Equal(0, retry.SkippedBreakerOpen);
+        Assert.Equal(2, h.Loader.GetStatus().PrefetchesFailed);
     }
 
     [Fact]
