@@ -40,7 +40,8 @@ internal sealed class RedisExpiryLookup(RedisConnection connection) : IExpiryLoo
                 }
 
                 batch.Execute();
-                await Task.WhenAll(pending.AsSpan(0, count)).WaitAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                // WhenAll observes each command it completes with, so observing it covers the batch when the wait gives up.
+                await Task.WhenAll(pending.AsSpan(0, count)).WaitObservedAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
                 Span<TimeSpan?> results = remaining.Span;
                 for (int i = 0; i < count; i++)
                 {

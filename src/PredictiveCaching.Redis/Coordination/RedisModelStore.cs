@@ -43,7 +43,7 @@ internal sealed class RedisModelStore(RedisConnection connection, TimeProvider t
                     PublishScript,
                     [ModelKey(options)],
                     [model.Version, model.SchemaFingerprint, model.Data])
-                .WaitAsync(options.ModelTransferTimeout, cancellationToken).ConfigureAwait(false);
+                .WaitObservedAsync(options.ModelTransferTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (RedisConnection.IsOutage(exception))
         {
@@ -79,7 +79,7 @@ internal sealed class RedisModelStore(RedisConnection connection, TimeProvider t
         try
         {
             RedisValue version = await database.HashGetAsync(key, s_modelFields[0])
-                .WaitAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                .WaitObservedAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
             if (!TryParseVersion(version, out long shared) || shared <= currentVersion)
             {
                 connection.ReportAvailable();
@@ -88,7 +88,7 @@ internal sealed class RedisModelStore(RedisConnection connection, TimeProvider t
 
             // Fields read together, so version, schema and bytes always belong to the same publish.
             RedisValue[] fields = await database.HashGetAsync(key, s_modelFields)
-                .WaitAsync(options.ModelTransferTimeout, cancellationToken).ConfigureAwait(false);
+                .WaitObservedAsync(options.ModelTransferTimeout, cancellationToken).ConfigureAwait(false);
             connection.ReportAvailable();
             if (!TryParseVersion(fields[0], out shared) || shared <= currentVersion || fields[1].IsNullOrEmpty || fields[2].IsNullOrEmpty)
             {

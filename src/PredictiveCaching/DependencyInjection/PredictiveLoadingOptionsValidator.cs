@@ -46,8 +46,23 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
         const string prefetch = Root + ":Prefetch";
         failures.Duration(prefetch + ":CycleInterval", options.Prefetch.CycleInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         failures.Between(prefetch + ":MaxConcurrency", options.Prefetch.MaxConcurrency, 1, 1024);
-        failures.Duration(prefetch + ":Timeout", options.Prefetch.Timeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        if (options.Prefetch.MaxConcurrencyPerSource is { } perSource)
+        {
+            failures.Between(prefetch + ":MaxConcurrencyPerSource", perSource, 1, Math.Max(1, options.Prefetch.MaxConcurrency));
+        }
+
+        // Polly's timeout strategy takes no less than 10 ms.
+        failures.Duration(prefetch + ":Timeout", options.Prefetch.Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
+        failures.UnitOpenBelow(prefetch + ":BreakerFailureRatio", options.Prefetch.BreakerFailureRatio);
+        failures.Between(prefetch + ":BreakerMinimumThroughput", options.Prefetch.BreakerMinimumThroughput, 2, 10_000);
+        failures.Duration(prefetch + ":BreakerSamplingDuration", options.Prefetch.BreakerSamplingDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1));
+        failures.Duration(prefetch + ":BreakDuration", options.Prefetch.BreakDuration, TimeSpan.FromMilliseconds(500), TimeSpan.FromDays(1));
         failures.Duration(prefetch + ":DefaultTimeToLive", options.Prefetch.DefaultTimeToLive, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30));
+        if (options.Prefetch.MaxValueBytes is { } maxValueBytes)
+        {
+            failures.Between(prefetch + ":MaxValueBytes", maxValueBytes, 1L, long.MaxValue);
+        }
+
         failures.Duration(prefetch + ":MaxBackoff", options.Prefetch.MaxBackoff, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         failures.Between(prefetch + ":AccuracyWindow", options.Prefetch.AccuracyWindow, 10, 1_000_000);
         failures.Between(prefetch + ":ConfidenceAccuracyWindow", options.Prefetch.ConfidenceAccuracyWindow, 1, Math.Max(1, options.Prefetch.AccuracyWindow));

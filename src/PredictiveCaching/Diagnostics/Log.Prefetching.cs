@@ -14,12 +14,12 @@ internal static partial class Log
     public static partial void PrefetchCycleFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 52, EventName = "PrefetchSourceFailed", Level = LogLevel.Debug,
-        Message = "Prefetch source failed for key {Key}; backing off for {BackoffSeconds} s")]
-    public static partial void PrefetchSourceFailed(ILogger logger, string key, double backoffSeconds, Exception exception);
+        Message = "Prefetch source {Source} failed for key {Key}")]
+    public static partial void PrefetchSourceFailed(ILogger logger, string source, string key, Exception exception);
 
     [LoggerMessage(EventId = 53, EventName = "PrefetchTimedOut", Level = LogLevel.Debug,
-        Message = "Prefetch of key {Key} timed out; backing off for {BackoffSeconds} s")]
-    public static partial void PrefetchTimedOut(ILogger logger, string key, double backoffSeconds);
+        Message = "Prefetch of key {Key} from source {Source} timed out")]
+    public static partial void PrefetchTimedOut(ILogger logger, string source, string key);
 
     [LoggerMessage(EventId = 54, EventName = "PrefetchWriteFailed", Level = LogLevel.Warning,
         Message = "Writing the prefetched value of key {Key} to the cache failed")]
@@ -48,4 +48,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 60, EventName = "NoPrefetchSource", Level = LogLevel.Information,
         Message = "No prefetch source is registered: keys are predicted but nothing is prefetched. Register one with AddSource(...)")]
     public static partial void NoPrefetchSource(ILogger logger);
+
+    [LoggerMessage(EventId = 61, EventName = "PrefetchOversize", Level = LogLevel.Debug,
+        Message = "Prefetch of key {Key} loaded {Bytes} bytes, over the per-value cap of {CapBytes} bytes or the budget left; not written")]
+    public static partial void PrefetchOversize(ILogger logger, string key, long bytes, long capBytes);
+
+    [LoggerMessage(EventId = 62, EventName = "PrefetchSourceBreakerOpened", Level = LogLevel.Warning,
+        Message = "Prefetch source {Source} keeps failing or timing out: its circuit breaker opened for {BreakSeconds} s, and its keys are not prefetched meanwhile")]
+    public static partial void PrefetchSourceBreakerOpened(ILogger logger, string source, double breakSeconds, Exception? exception);
+
+    [LoggerMessage(EventId = 63, EventName = "PrefetchSourceBreakerClosed", Level = LogLevel.Information,
+        Message = "Prefetch source {Source} recovered: its circuit breaker closed")]
+    public static partial void PrefetchSourceBreakerClosed(ILogger logger, string source);
+
+    [LoggerMessage(EventId = 64, EventName = "PrefetchSourceCanLoadFailed", Level = LogLevel.Warning,
+        Message = "CanLoad of prefetch source {Source} threw for key {Key}; such keys are treated as not its own (logged once per source, counted every time)")]
+    public static partial void PrefetchSourceCanLoadFailed(ILogger logger, string source, string key, Exception exception);
+
+    [LoggerMessage(EventId = 65, EventName = "PrefetchSourceOversize", Level = LogLevel.Information,
+        Message = "Prefetch source {Source} returned {Bytes} bytes for key {Key}, over the per-value cap of {CapBytes} bytes or the budget left; such values are not written (logged once per source, counted every time)")]
+    public static partial void PrefetchSourceOversize(ILogger logger, string source, string key, long bytes, long capBytes);
 }

@@ -22,6 +22,7 @@ internal sealed class PredictiveCachingMetrics
         PrefetchAccuracy accuracy,
         PrefetchBudget budget,
         StrategySelector strategies,
+        PrefetchSourceResolver sources,
         TimeProvider time)
     {
         Meter meter = meterFactory.Create(PredictiveCachingDiagnostics.MeterName);
@@ -39,6 +40,9 @@ internal sealed class PredictiveCachingMetrics
         meter.CreateObservableCounter("predictive_caching.prefetch.failed", () => statistics.Failed, "{prefetch}", "Prefetches whose source or cache write failed.");
         meter.CreateObservableCounter("predictive_caching.prefetch.timed_out", () => statistics.TimedOut, "{prefetch}", "Prefetches abandoned after the time limit.");
         meter.CreateObservableCounter("predictive_caching.prefetch.skipped", () => SkippedMeasurements(statistics), "{prefetch}", "Candidates not prefetched, by reason.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.source.can_load_failed", () => statistics.CanLoadFailed, "{call}", "Calls of a prefetch source's CanLoad that threw (the key was treated as not the source's).");
+        meter.CreateObservableCounter("predictive_caching.prefetch.source.breaker_opened", () => statistics.BreakerOpenings, "{opening}", "Times a prefetch source's circuit breaker opened after failures or timeouts.");
+        meter.CreateObservableUpDownCounter("predictive_caching.prefetch.source.breakers_open", () => OpenBreakers(sources), "{source}", "Prefetch sources whose circuit breaker is open or half-open.");
         meter.CreateObservableCounter("predictive_caching.prefetch.bytes", () => statistics.BytesPrefetched, "By", "Bytes written by prefetches.");
         meter.CreateObservableGauge(
             "predictive_caching.prefetch.budget.remaining",
@@ -66,6 +70,20 @@ internal sealed class PredictiveCachingMetrics
     public void RecordCycle(TimeSpan elapsed) => _cycleDuration.Record(elapsed.TotalSeconds);
 
     public void RecordPrefetch(TimeSpan elapsed) => _prefetchDuration.Record(elapsed.TotalSeconds);
+
+    private static int OpenBreakers(PrefetchSourceResolver resolver)
+    {
+        int open = 0;
+        foreach (PrefetchSource source in resolver.Sources)
+        {
+            if (source.BreakerState != Polly.CircuitBreaker.CircuitState.Closed)
+            {
+                open++;
+            }
+        }
+
+        return open;
+    }
 
     private static long Misses(AccessTracker tracker)
     {

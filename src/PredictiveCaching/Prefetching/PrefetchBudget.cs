@@ -41,6 +41,26 @@ internal sealed class PrefetchBudget
         }
     }
 
+    /// <summary>
+    /// Replaces a reservation by the loaded value's actual size when that still fits the budget; otherwise leaves the
+    /// reservation as it was (the caller releases it) and returns <see langword="false"/>.
+    /// </summary>
+    public bool TryResize(long reserved, long actual, long nowTicks, TimeSpan window, long budget)
+    {
+        reserved = Math.Max(0, reserved);
+        lock (_sync)
+        {
+            Expire(nowTicks, window);
+            if (_spentBytes + (_reservedBytes - reserved) + actual > budget)
+            {
+                return false;
+            }
+
+            _reservedBytes += actual - reserved;
+            return true;
+        }
+    }
+
     /// <summary>Turns a reservation into spending of the actual size (which may differ from the prediction).</summary>
     public void Commit(long reserved, long actual, long nowTicks)
     {

@@ -303,14 +303,28 @@ internal sealed class PrefetchCycle : IDisposable
     private void StartOne(ScoredCandidate scored, long now, IPrefetchStrategy strategy, ref Tally tally)
     {
         Candidate candidate = scored.Candidate;
-        IPrefetchSource? source = _sources.Find(candidate.Key);
+        PrefetchSource? source = _sources.Find(candidate.Key);
         if (source is null)
         {
             tally.NoSource++;
             return;
         }
 
+        // A source whose breaker is open or whose slots are taken is skipped before any budget is reserved for it.
+        PrefetchStartResult admitted = source.CanStart(now);
+        if (admitted != PrefetchStartResult.Started)
+        {
+            CountNotStarted(admitted, candidate, now, ref tally);
+            return;
+        }
+
         long size = scored.Prediction.PredictedSizeBytes;
+        if (size > _executor.ValueCap(strategy.PrefetchBudgetBytes))
+        {
+            tally.Oversize++;
+            return;
+        }
+
         if (!_budget.TryReserve(size, now, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes))
         {
             tally.Budget++;
@@ -318,7 +332,7 @@ internal sealed class PrefetchCycle : IDisposable
             return;
         }
 
-        PrefetchStartResult started = _executor.TryStart(candidate.Key, source, size, strategy.LookaheadWindow);
+        PrefetchStartResult started = _executor.TryStart(candidate.Key, source, size, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes);
         if (started == PrefetchStartResult.Started)
         {
             tally.Started++;
@@ -326,13 +340,22 @@ internal sealed class PrefetchCycle : IDisposable
         }
 
         _budget.Release(size);
-        switch (started)
+        CountNotStarted(started, candidate, now, ref tally);
+    }
+
+    private void CountNotStarted(PrefetchStartResult result, Candidate candidate, long now, ref Tally tally)
+    {
+        switch (result)
         {
             case PrefetchStartResult.AlreadyInFlight:
                 tally.InFlight++;
                 break;
-            case PrefetchStartResult.BackingOff:
-                tally.BackingOff++;
+            case PrefetchStartResult.BreakerOpen:
+                tally.BreakerOpen++;
+                break;
+            case PrefetchStartResult.SourceBusy:
+                tally.SourceBusy++;
+                RetryNextCycle(candidate, now);
                 break;
             default:
                 tally.Saturated++;
@@ -433,7 +456,9 @@ internal sealed class PrefetchCycle : IDisposable
         public int Budget;
         public int InFlight;
         public int Saturated;
-        public int BackingOff;
+        public int BreakerOpen;
+        public int SourceBusy;
+        public int Oversize;
 
         public readonly PrefetchCycleResult ToResult(IPrefetchStrategy strategy, string? paused) => new()
         {
@@ -449,7 +474,9 @@ internal sealed class PrefetchCycle : IDisposable
             SkippedBudget = Budget,
             SkippedInFlight = InFlight,
             SkippedSaturated = Saturated,
-            SkippedBackingOff = BackingOff,
+            SkippedBreakerOpen = BreakerOpen,
+            SkippedSourceBusy = SourceBusy,
+            SkippedOversize = Oversize,
         };
     }
 }

@@ -39,6 +39,15 @@ public sealed record PrefetchCycleResult
     /// <summary>Gets how many candidates found every prefetch slot taken.</summary>
     public int SkippedSaturated { get; init; }
 
-    /// <summary>Gets how many candidates were backing off after their source failed.</summary>
-    public int SkippedBackingOff { get; init; }
+    /// <summary>Gets how many candidates were skipped because their source's circuit breaker was open.</summary>
+    public int SkippedBreakerOpen { get; init; }
+
+    /// <summary>Gets how many candidates found their source at its own concurrency limit (<see cref="PrefetchOptions.MaxConcurrencyPerSource"/>).</summary>
+    public int SkippedSourceBusy { get; init; }
+
+    /// <summary>
+    /// Gets how many candidates were expected to be larger than the per-value cap (<see cref="PrefetchOptions.MaxValueBytes"/>).
+    /// Values found too large only once loaded are counted in the statistics and metrics, not here.
+    /// </summary>
+    public int SkippedOversize { get; init; }
 }

@@ -4,8 +4,11 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using PredictiveCaching.Caching;
 using PredictiveCaching.Diagnostics;
+using PredictiveCaching.Internal;
 using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Prefetching;
@@ -13,13 +16,13 @@ namespace PredictiveCaching.Prefetching;
 /// <summary>
 /// Runs loads from prefetch sources and writes their values into the application's cache: single-flight per key,
 /// at most <see cref="PrefetchOptions.MaxConcurrency"/> at once, each limited to <see cref="PrefetchOptions.Timeout"/>,
-/// all cancelled on shutdown. A failing or hanging source is counted and backed off per key and never reaches the
-/// application; a value is never written over one the application wrote or removed after the prefetch began.
+/// all cancelled on shutdown. Each source runs through its own pipeline (<see cref="PrefetchSource"/>): a per-source
+/// concurrency limit and a circuit breaker, so a failing or hanging source is counted, then skipped, never reaches the
+/// application and cannot take the other sources' slots; a value is never written over one the application wrote or
+/// removed after the prefetch began.
 /// </summary>
 internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 {
-    private const int MaxBackoffEntries = 10_000;
-
     private readonly IServiceProvider _services;
     private readonly AccessTracker _tracker;
     private readonly TimeProvider _time;
@@ -33,7 +36,8 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
     private readonly PredictiveCachingMetrics _metrics;
     private readonly PredictiveCachingTracing _tracing;
     private readonly ConcurrentDictionary<string, Task?> _inflight = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (long UntilTicks, int Failures)> _backoff = new(StringComparer.Ordinal);
+    private static readonly Func<(IPrefetchSource Source, string Key), CancellationToken, ValueTask<PrefetchedValue?>> s_loadOnce = LoadOnceAsync;
+
     private readonly CancellationTokenSource _shutdown = new();
     private IDistributedCache? _cache;
     private int _running;
@@ -73,23 +77,24 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 
     public bool IsInFlight(string key) => _inflight.ContainsKey(key);
 
-    /// <summary>Starts loading <paramref name="key"/> in the background when the key is not in flight, backed off or over capacity.</summary>
+    /// <summary>Returns the largest value a prefetch writes under a strategy with <paramref name="budgetBytes"/>.</summary>
+    public long ValueCap(long budgetBytes) => _options.MaxValueBytes ?? Math.Max(1, budgetBytes / 8);
+
+    /// <summary>
+    /// Starts loading <paramref name="key"/> in the background when the key is not in flight, its source's breaker is
+    /// not open and neither its source nor the executor is at its concurrency limit. Never waits for a slot.
+    /// </summary>
     /// <param name="key">The key.</param>
     /// <param name="source">The source to load it from.</param>
     /// <param name="reservedBytes">Budget reserved for it; committed or released when the load ends, not by the caller, once started.</param>
     /// <param name="window">The lookahead window: an unread copy counts as wasted once it has passed.</param>
+    /// <param name="budgetBytes">The strategy's byte budget for the window: the loaded value's actual size must fit it.</param>
     /// <returns>Whether it started.</returns>
-    public PrefetchStartResult TryStart(string key, IPrefetchSource source, long reservedBytes, TimeSpan window)
+    public PrefetchStartResult TryStart(string key, PrefetchSource source, long reservedBytes, TimeSpan window, long budgetBytes)
     {
         if (_shutdown.IsCancellationRequested)
         {
             return PrefetchStartResult.ShuttingDown;
-        }
-
-        long now = _time.GetUtcNow().UtcTicks;
-        if (_backoff.TryGetValue(key, out (long UntilTicks, int Failures) backoff) && backoff.UntilTicks > now)
-        {
-            return PrefetchStartResult.BackingOff;
         }
 
         if (Interlocked.Increment(ref _running) > _options.MaxConcurrency)
@@ -98,28 +103,50 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
             return PrefetchStartResult.Saturated;
         }
 
+        if (_inflight.ContainsKey(key))
+        {
+            Interlocked.Decrement(ref _running);
+            return PrefetchStartResult.AlreadyInFlight;
+        }
+
+        PrefetchStartResult entered = source.TryEnter(_time.GetUtcNow().UtcTicks);
+        if (entered != PrefetchStartResult.Started)
+        {
+            Interlocked.Decrement(ref _running);
+            return entered;
+        }
+
         if (!_inflight.TryAdd(key, null))
         {
+            source.Exit();
             Interlocked.Decrement(ref _running);
             return PrefetchStartResult.AlreadyInFlight;
         }
 
         KeyAccessStatistics entry = _tracker.GetOrAddEntry(key);
         int version = entry.WriteVersion;
-        Task run = RunAsync(key, entry, version, source, reservedBytes, window);
+        Task run = RunAsync(key, entry, version, source, reservedBytes, window, budgetBytes);
 
         // The run removes its key when it ends; only publish the task if that has not happened yet.
         _inflight.TryUpdate(key, run, null);
         return PrefetchStartResult.Started;
     }
 
-    /// <summary>Waits until no prefetch is running. For shutdown and tests.</summary>
-    public async Task WhenIdleAsync()
+    /// <summary>Waits until no prefetch is running, or none whose key <paramref name="awaited"/> accepts. For shutdown and tests.</summary>
+    public async Task WhenIdleAsync(Func<string, bool>? awaited = null)
     {
-        while (!_inflight.IsEmpty)
+        bool waited = true;
+        while (waited)
         {
+            waited = false;
             foreach (KeyValuePair<string, Task?> pair in _inflight)
             {
+                if (awaited is not null && !awaited(pair.Key))
+                {
+                    continue;
+                }
+
+                waited = true;
                 if (pair.Value is { } task)
                 {
                     await task.ConfigureAwait(false);
@@ -151,7 +178,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         _shutdown.Cancel();
     }
 
-    private async Task RunAsync(string key, KeyAccessStatistics entry, int version, IPrefetchSource source, long reservedBytes, TimeSpan window)
+    private async Task RunAsync(string key, KeyAccessStatistics entry, int version, PrefetchSource source, long reservedBytes, TimeSpan window, long budgetBytes)
     {
         // Never run a source on the caller's (the cycle's) thread.
         await Task.Yield();
@@ -173,6 +200,21 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
                 return;
             }
 
+            // The prediction was only an estimate: a value far larger than it would spend the window's budget at once.
+            long actual = value.Value.LongLength;
+            long cap = ValueCap(budgetBytes);
+            if (actual > cap || !_budget.TryResize(reservedBytes, actual, _time.GetUtcNow().UtcTicks, window, budgetBytes))
+            {
+                // The next prediction of the key then expects this size, so it is not loaded again each cycle.
+                entry.RecordLoadedSize(actual);
+                _statistics.OnOversize();
+                Log.PrefetchOversize(_logger, key, actual, cap);
+                source.ReportOversize(key, actual, cap);
+                return;
+            }
+
+            // From here the reservation holds the actual size, and that is what is committed or released.
+            reservedBytes = actual;
             TaskCompletionSource? write = _tracker.TryGet(key, out KeyAccessStatistics? current) && ReferenceEquals(current, entry)
                 ? entry.TryBeginPrefetchWrite(version)
                 : null;
@@ -195,12 +237,12 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
                 }
 
                 long now = _time.GetUtcNow().UtcTicks;
-                entry.RecordWrite(value.Value.LongLength, entryOptions, now, prefetched: true);
+                entry.RecordWrite(actual, entryOptions, now, prefetched: true);
                 long deadline = Math.Min(entry.ExpectedExpiryTicks, now + window.Ticks);
                 _outcomes.Watch(entry, entry.PrefetchStamp, deadline);
-                _budget.Commit(reservedBytes, value.Value.LongLength, now);
+                _budget.Commit(reservedBytes, actual, now);
                 committed = true;
-                _statistics.OnCompleted(value.Value.LongLength);
+                _statistics.OnCompleted(actual);
                 _metrics.RecordPrefetch(_time.GetElapsedTime(started));
             }
             catch (Exception exception) when (!_shutdown.IsCancellationRequested)
@@ -230,6 +272,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
             }
 
             _inflight.TryRemove(key, out _);
+            source.Exit();
             Interlocked.Decrement(ref _running);
         }
     }
@@ -271,24 +314,18 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         }
     }
 
-    private async Task<PrefetchedValue?> LoadAsync(string key, IPrefetchSource source)
+    private async Task<PrefetchedValue?> LoadAsync(string key, PrefetchSource source)
     {
         // One span per origin load (never per cache read); the key is not a tag: unbounded cardinality, maybe personal.
         using Activity? activity = _tracing.Source.StartActivity("predictive_caching.source_load");
-        activity?.SetTag("predictive_caching.source", source.GetType().Name);
-        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, timeout.Token);
+        activity?.SetTag("predictive_caching.source", source.Source.GetType().Name);
         try
         {
-            // WaitAsync abandons a source that ignores its token, so a hanging origin cannot hold a slot forever.
-            PrefetchedValue? value = await source.LoadAsync(key, linked.Token).AsTask().WaitAsync(linked.Token).ConfigureAwait(false);
+            // The pipeline times the load out and counts its outcome for the source's breaker.
+            PrefetchedValue? value = await source.Pipeline.ExecuteAsync(s_loadOnce, (source.Source, key), _shutdown.Token).ConfigureAwait(false);
             if (value is null)
             {
                 _statistics.OnEmpty();
-            }
-            else
-            {
-                _backoff.TryRemove(key, out _);
             }
 
             return value;
@@ -297,40 +334,44 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         {
             return null;
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (TimeoutRejectedException)
         {
             _statistics.OnTimedOut();
-            double backoff = BackOff(key).TotalSeconds;
-            Log.PrefetchTimedOut(_logger, key, backoff);
+            Log.PrefetchTimedOut(_logger, source.Name, key);
+            return null;
+        }
+        catch (BrokenCircuitException)
+        {
+            // Started while the breaker was due for its probe, but another load made the probe.
+            _statistics.OnBreakerRejected();
             return null;
         }
         catch (Exception exception)
         {
             _statistics.OnFailed();
-            double backoff = BackOff(key).TotalSeconds;
-            Log.PrefetchSourceFailed(_logger, key, backoff, exception);
+            Log.PrefetchSourceFailed(_logger, source.Name, key, exception);
             return null;
         }
     }
 
-    private TimeSpan BackOff(string key)
+    private static async ValueTask<PrefetchedValue?> LoadOnceAsync((IPrefetchSource Source, string Key) state, CancellationToken cancellationToken)
     {
-        long now = _time.GetUtcNow().UtcTicks;
-        if (_backoff.Count >= MaxBackoffEntries)
+        Task<PrefetchedValue?> load = state.Source.LoadAsync(state.Key, cancellationToken).AsTask();
+        try
         {
-            foreach (KeyValuePair<string, (long UntilTicks, int Failures)> stale in _backoff)
-            {
-                if (stale.Value.UntilTicks <= now)
-                {
-                    _backoff.TryRemove(stale);
-                }
-            }
+            // WaitAsync abandons a source that ignores its token, so a hanging origin cannot hold a slot forever.
+            return await load.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException)
+        {
+            // A source that ignored its token runs on after WaitAsync gave up; a fault it ends with later must still be observed.
+            if (!load.IsCompletedSuccessfully)
+            {
+                AbandonedTasks.Observe(load);
+            }
 
-        int failures = _backoff.TryGetValue(key, out (long UntilTicks, int Failures) previous) ? previous.Failures + 1 : 1;
-        TimeSpan delay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, failures - 1), _options.MaxBackoff.TotalSeconds));
-        _backoff[key] = (now + delay.Ticks, failures);
-        return delay;
+            throw;
+        }
     }
 
     private DistributedCacheEntryOptions OptionsFor(KeyAccessStatistics entry)

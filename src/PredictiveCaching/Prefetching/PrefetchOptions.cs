@@ -15,8 +15,18 @@ public sealed class PrefetchOptions
     /// <value>Default 4; from 1 to 1 024.</value>
     public int MaxConcurrency { get; set; } = 4;
 
+    /// <summary>
+    /// Gets or sets how many loads from one source may run at once, so that a hanging origin cannot hold every slot.
+    /// A source at its limit is skipped (<c>source_busy</c>); a prefetch never waits for a slot.
+    /// </summary>
+    /// <value>
+    /// Default <see langword="null"/>: <see cref="MaxConcurrency"/> when one source is registered, otherwise half of it
+    /// rounded up; when set, from 1 to <see cref="MaxConcurrency"/>.
+    /// </value>
+    public int? MaxConcurrencyPerSource { get; set; }
+
     /// <summary>Gets or sets how long one load from an origin may take before it is abandoned.</summary>
-    /// <value>Default 5 seconds; from 1 millisecond to 10 minutes.</value>
+    /// <value>Default 5 seconds; from 10 milliseconds to 10 minutes.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -26,7 +36,36 @@ public sealed class PrefetchOptions
     /// <value>Default 300 seconds; from 1 second to 30 days.</value>
     public TimeSpan DefaultTimeToLive { get; set; } = TimeSpan.FromSeconds(300);
 
-    /// <summary>Gets or sets the longest back-off after a source fails or times out for a key (it doubles from 1 second).</summary>
+    /// <summary>
+    /// Gets or sets the largest value a prefetch writes. A loaded value over it, or over what is left of the window's
+    /// byte budget, is not written and is counted as skipped (<c>oversize</c>); its reservation goes back to the budget.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: one eighth of the current strategy's byte budget; when set, at least 1.</value>
+    public long? MaxValueBytes { get; set; }
+
+    /// <summary>
+    /// Gets or sets the share of a source's loads, within <see cref="BreakerSamplingDuration"/>, that must fail or time
+    /// out for its circuit breaker to open; while it is open the source is skipped (<c>breaker_open</c>).
+    /// </summary>
+    /// <value>Default 0.5; in (0, 1].</value>
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Gets or sets how many loads a source must have made within <see cref="BreakerSamplingDuration"/> before its breaker may open.</summary>
+    /// <value>Default 5; from 2 to 10 000.</value>
+    public int BreakerMinimumThroughput { get; set; } = 5;
+
+    /// <summary>Gets or sets the time over which a source's failure ratio is measured.</summary>
+    /// <value>Default 30 seconds; from 0.5 seconds to 1 day.</value>
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how long a source's breaker stays open before one probe load is let through (half-open); a probe
+    /// that succeeds closes it, one that fails opens it again for twice as long, up to <see cref="MaxBackoff"/>.
+    /// </summary>
+    /// <value>Default 5 seconds; from 0.5 seconds to 1 day.</value>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the longest a source's breaker stays open (the break doubles from <see cref="BreakDuration"/> on each opening in a row).</summary>
     /// <value>Default 300 seconds; from 1 second to 1 day.</value>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(300);
 

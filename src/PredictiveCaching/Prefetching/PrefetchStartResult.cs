@@ -6,6 +6,7 @@ internal enum PrefetchStartResult
     Started,
     AlreadyInFlight,
     Saturated,
-    BackingOff,
+    BreakerOpen,
+    SourceBusy,
     ShuttingDown,
 }

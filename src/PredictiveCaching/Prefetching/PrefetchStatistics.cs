@@ -19,7 +19,11 @@ internal sealed class PrefetchStatistics
     private long _skippedBudget;
     private long _skippedInFlight;
     private long _skippedSaturated;
-    private long _skippedBackingOff;
+    private long _skippedBreakerOpen;
+    private long _skippedSourceBusy;
+    private long _skippedOversize;
+    private long _canLoadFailed;
+    private long _breakerOpenings;
 
     public long Started => Interlocked.Read(ref _started);
 
@@ -60,6 +64,26 @@ internal sealed class PrefetchStatistics
 
     public void OnNotGranted() => Interlocked.Increment(ref _notGranted);
 
+    /// <summary>Gets how many loaded values were not written because they were over the per-value cap or the budget left.</summary>
+    public long SkippedOversize => Interlocked.Read(ref _skippedOversize);
+
+    public void OnOversize() => Interlocked.Increment(ref _skippedOversize);
+
+    /// <summary>Gets how many calls of a source's <see cref="IPrefetchSource.CanLoad"/> threw.</summary>
+    public long CanLoadFailed => Interlocked.Read(ref _canLoadFailed);
+
+    public void OnCanLoadFailed() => Interlocked.Increment(ref _canLoadFailed);
+
+    /// <summary>Gets how many times a source's circuit breaker opened.</summary>
+    public long BreakerOpenings => Interlocked.Read(ref _breakerOpenings);
+
+    public void OnBreakerOpened() => Interlocked.Increment(ref _breakerOpenings);
+
+    /// <summary>Gets how many prefetches were skipped because their source's breaker was open, at start or (a race) at load.</summary>
+    public long SkippedBreakerOpen => Interlocked.Read(ref _skippedBreakerOpen);
+
+    public void OnBreakerRejected() => Interlocked.Increment(ref _skippedBreakerOpen);
+
     public void OnCycle() => Interlocked.Increment(ref _cycles);
 
     public long PausedCycles => Interlocked.Read(ref _pausedCycles);
@@ -78,7 +102,9 @@ internal sealed class PrefetchStatistics
         Interlocked.Add(ref _skippedBudget, result.SkippedBudget);
         Interlocked.Add(ref _skippedInFlight, result.SkippedInFlight);
         Interlocked.Add(ref _skippedSaturated, result.SkippedSaturated);
-        Interlocked.Add(ref _skippedBackingOff, result.SkippedBackingOff);
+        Interlocked.Add(ref _skippedBreakerOpen, result.SkippedBreakerOpen);
+        Interlocked.Add(ref _skippedSourceBusy, result.SkippedSourceBusy);
+        Interlocked.Add(ref _skippedOversize, result.SkippedOversize);
     }
 
     /// <summary>Returns the skip counts with their reason tags, for metrics.</summary>
@@ -90,7 +116,9 @@ internal sealed class PrefetchStatistics
         ("budget", Interlocked.Read(ref _skippedBudget)),
         ("in_flight", Interlocked.Read(ref _skippedInFlight)),
         ("saturated", Interlocked.Read(ref _skippedSaturated)),
-        ("backing_off", Interlocked.Read(ref _skippedBackingOff)),
+        ("breaker_open", SkippedBreakerOpen),
+        ("source_busy", Interlocked.Read(ref _skippedSourceBusy)),
         ("superseded", Superseded),
+        ("oversize", SkippedOversize),
     ];
 }

@@ -262,6 +262,15 @@ public sealed class KeyAccessStatistics
         }
     }
 
+    /// <summary>Remembers the size of a value a prefetch loaded but did not write, so the next prediction expects it.</summary>
+    internal void RecordLoadedSize(long size)
+    {
+        using (Acquire())
+        {
+            _lastSize = size;
+        }
+    }
+
     /// <returns><see langword="true"/> when an application write replaced a prefetched copy that was never read.</returns>
     internal bool RecordWrite(long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
     {

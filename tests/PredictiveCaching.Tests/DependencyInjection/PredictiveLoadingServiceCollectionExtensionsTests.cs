@@ -244,6 +244,61 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
         Assert.Contains("PredictiveLoading:Tracking:SuccessorGap must be in [00:00:00.0010000, 00:10:00]; was 00:00:00", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StartAsync_BadResilienceAndSizeOptionsFromConfiguration_ReportsEachWithPath()
+    {
+        IConfiguration configuration = Configuration(
+            ("PredictiveLoading:Prefetch:MaxConcurrency", "4"),
+            ("PredictiveLoading:Prefetch:MaxConcurrencyPerSource", "5"),
+            ("PredictiveLoading:Prefetch:MaxValueBytes", "0"),
+            ("PredictiveLoading:Prefetch:BreakerFailureRatio", "0"),
+            ("PredictiveLoading:Prefetch:BreakerMinimumThroughput", "1"),
+            ("PredictiveLoading:Prefetch:BreakerSamplingDuration", "00:00:00.1"),
+            ("PredictiveLoading:Prefetch:BreakDuration", "00:00:00.1"),
+            ("PredictiveLoading:Prefetch:Timeout", "00:00:00.005"));
+        using IHost host = BuildHost(services =>
+        {
+            services.AddDistributedMemoryCache();
+            services.AddPredictiveLoading(configuration);
+        });
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("PredictiveLoading:Prefetch:MaxConcurrencyPerSource must be in [1, 4]; was 5", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PredictiveLoading:Prefetch:MaxValueBytes must be at least 1; was 0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PredictiveLoading:Prefetch:BreakerFailureRatio must be in (0, 1]; was 0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PredictiveLoading:Prefetch:BreakerMinimumThroughput must be in [2, 10000]; was 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PredictiveLoading:Prefetch:BreakerSamplingDuration must be in [00:00:00.5000000, 1.00:00:00]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PredictiveLoading:Prefetch:BreakDuration must be in [00:00:00.5000000, 1.00:00:00]", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PredictiveLoading:Prefetch:Timeout must be in [00:00:00.0100000, 00:10:00]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddPredictiveLoading_Configuration_BindsTheResilienceAndSizeOptions()
+    {
+        IConfiguration configuration = Configuration(
+            ("PredictiveLoading:Prefetch:MaxConcurrencyPerSource", "3"),
+            ("PredictiveLoading:Prefetch:MaxValueBytes", "1048576"),
+            ("PredictiveLoading:Prefetch:BreakerFailureRatio", "0.25"),
+            ("PredictiveLoading:Prefetch:BreakerMinimumThroughput", "20"),
+            ("PredictiveLoading:Prefetch:BreakerSamplingDuration", "00:01:00"),
+            ("PredictiveLoading:Prefetch:BreakDuration", "00:00:10"),
+            ("PredictiveLoading:Prefetch:MaxBackoff", "00:02:00"));
+        var services = new ServiceCollection();
+        services.AddPredictiveLoading(configuration);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        PredictiveCaching.Prefetching.PrefetchOptions prefetch = provider.GetRequiredService<IOptions<PredictiveLoadingOptions>>().Value.Prefetch;
+
+        Assert.Equal(3, prefetch.MaxConcurrencyPerSource);
+        Assert.Equal(1048576, prefetch.MaxValueBytes);
+        Assert.Equal(0.25, prefetch.BreakerFailureRatio);
+        Assert.Equal(20, prefetch.BreakerMinimumThroughput);
+        Assert.Equal(TimeSpan.FromMinutes(1), prefetch.BreakerSamplingDuration);
+        Assert.Equal(TimeSpan.FromSeconds(10), prefetch.BreakDuration);
+        Assert.Equal(TimeSpan.FromMinutes(2), prefetch.MaxBackoff);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

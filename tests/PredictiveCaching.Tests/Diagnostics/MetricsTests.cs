@@ -21,6 +21,9 @@ public sealed class MetricsTests
         "predictive_caching.prefetch.precision",
         "predictive_caching.prefetch.recall",
         "predictive_caching.prefetch.skipped",
+        "predictive_caching.prefetch.source.breaker_opened",
+        "predictive_caching.prefetch.source.breakers_open",
+        "predictive_caching.prefetch.source.can_load_failed",
         "predictive_caching.prefetch.started",
         "predictive_caching.prefetch.timed_out",
         "predictive_caching.prefetch.used",
@@ -78,6 +81,37 @@ public sealed class MetricsTests
         Assert.True(values["predictive_caching.prefetch.used"] >= 1);
         Assert.Equal(2, values["predictive_caching.tracking.keys"]);
         Assert.Equal(1, values["predictive_caching.strategy.current"]);
+    }
+
+    [Fact]
+    public async Task Skipped_ReportsTheResilienceAndSizeReasons()
+    {
+        await using LoopHarness h = LoopHarness.Create();
+        IMeterFactory factory = h.Provider.GetRequiredService<IMeterFactory>();
+        var reasons = new HashSet<string>(StringComparer.Ordinal);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "predictive_caching.prefetch.skipped" && ReferenceEquals(instrument.Meter.Scope, factory))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                reasons.Add((string)tag.Value!);
+            }
+        });
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Contains("oversize", reasons);
+        Assert.Contains("breaker_open", reasons);
+        Assert.Contains("source_busy", reasons);
+        Assert.DoesNotContain("backing_off", reasons);
     }
 
     private static void Add(Dictionary<string, double> values, string name, double value) =>

@@ -91,8 +91,13 @@ public sealed class PredictionLoopTests
     [Fact]
     public async Task Budget_WhenExhausted_StopsPrefetching()
     {
-        // Room for one 32-byte value per window, and two keys due at the same moment.
-        await using LoopHarness h = LoopHarness.Create(o => o.Strategies.Balanced.PrefetchBudgetBytes = 40);
+        // Room for one 32-byte value per window, and two keys due at the same moment (the default cap, an eighth of
+        // the budget, would rule both out before the budget does).
+        await using LoopHarness h = LoopHarness.Create(o =>
+        {
+            o.Strategies.Balanced.PrefetchBudgetBytes = 40;
+            o.Prefetch.MaxValueBytes = 40;
+        });
         h.Origin.Size = 32;
 
         await ReadRhythmicallyAsync(h, 5, "k1", "k2");
@@ -189,12 +194,13 @@ public sealed class PredictionLoopTests
         Assert.False(await h.ReadAsync("b", TimeSpan.FromSeconds(1)));
         Assert.Equal(1, h.Loader.GetStatus().PrefetchesFailed);
 
-        // Backed off: the next chance to prefetch within the back-off is skipped, not retried.
+        // One failure does not open the source's breaker (SourceResilienceTests cover when it does).
         h.Time.Advance(TimeSpan.FromSeconds(0.5));
         await h.Cache.RemoveAsync("b");
         await h.Cache.GetAsync("a");
         PrefetchCycleResult retry = await h.CycleAsync();
-        Assert.Equal(1, retry.SkippedBackingOff);
+        Assert.Equal(0, retry.SkippedBreakerOpen);
+        Assert.Equal(2, h.Loader.GetStatus().PrefetchesFailed);
     }
 
     [Fact]

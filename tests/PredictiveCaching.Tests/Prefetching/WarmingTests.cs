@@ -11,7 +11,12 @@ public sealed class WarmingTests
     public async Task RunRound_BudgetForOneKey_WarmsTheHighestPriorityFirst()
     {
         await using LoopHarness h = LoopHarness.Create(
-            o => o.Strategies.Balanced.PrefetchBudgetBytes = 40,
+            o =>
+            {
+                // Budget for one 32-byte value; the cap is raised from its default (an eighth of the budget) to let it in.
+                o.Strategies.Balanced.PrefetchBudgetBytes = 40;
+                o.Prefetch.MaxValueBytes = 40;
+            },
             build: static (b, _) => b.SetPriority("vip:", PriorityLevel.Critical).SetPriority("cold:", PriorityLevel.Low));
         h.Origin.Size = 32;
 
