@@ -116,7 +116,7 @@ internal sealed class RedisConnection : IAsyncDisposable, IDisposable
             IConnectionMultiplexer? multiplexer = Volatile.Read(ref _multiplexer) ?? await ConnectAsync().ConfigureAwait(false);
             if (multiplexer is { IsConnected: true })
             {
-                await RedisCommand.WithTimeout(multiplexer.GetDatabase().PingAsync(), _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                await multiplexer.GetDatabase().PingAsync().WaitObservedAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false);
                 _failedProbes = 0;
                 ReportAvailable();
                 return;

@@ -72,7 +72,7 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
         try
         {
             // Network timeouts are wall-clock by nature, whatever TimeProvider the loop runs on.
-            granted = await RedisCommand.WithTimeout(database.StringSetAsync(leaseKey, token, leaseTime, When.NotExists), options.CommandTimeout, cancellationToken)
+            granted = await database.StringSetAsync(leaseKey, token, leaseTime, When.NotExists).WaitObservedAsync(options.CommandTimeout, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception exception) when (RedisConnection.IsOutage(exception))
@@ -104,7 +104,7 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
         try
         {
             // Not the application's token: the fence must be in place before its write, whatever it cancels.
-            await RedisCommand.WithTimeout(database.KeyDeleteAsync(LeaseKey(connection.Options, key)), connection.Options.CommandTimeout, CancellationToken.None)
+            await database.KeyDeleteAsync(LeaseKey(connection.Options, key)).WaitObservedAsync(connection.Options.CommandTimeout, CancellationToken.None)
                 .ConfigureAwait(false);
             connection.ReportAvailable();
         }
@@ -127,7 +127,7 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
 
         try
         {
-            RedisCommand.Wait(database.KeyDeleteAsync(LeaseKey(connection.Options, key)), connection.Options.CommandTimeout);
+            database.KeyDeleteAsync(LeaseKey(connection.Options, key)).WaitObserved(connection.Options.CommandTimeout);
             connection.ReportAvailable();
         }
         catch (Exception exception) when (RedisConnection.IsOutage(exception))
@@ -203,15 +203,15 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
                     // The check, the write and the release in one step in Redis: nothing can come between them.
                     (long absolute, long sliding, long ttl) = EntryLayout(options, owner.Time.GetUtcNow());
                     RedisKey entryKey = coordination.InstanceName + key;
-                    RedisResult written = await RedisCommand.WithTimeout(
-                        database.ScriptEvaluateAsync(WriteScript, [leaseKey, entryKey], [token, absolute, sliding, value, ttl]), timeout, cancellationToken).ConfigureAwait(false);
+                    RedisResult written = await database.ScriptEvaluateAsync(WriteScript, [leaseKey, entryKey], [token, absolute, sliding, value, ttl])
+                        .WaitObservedAsync(timeout, cancellationToken).ConfigureAwait(false);
                     Interlocked.Exchange(ref _released, 1);
                     return Settle((long)written == 1);
                 }
 
                 // Another cache behind coordination: claim (check and release) first, then write through it. A write
                 // through another instance between the two can still be overwritten; see docs/redis.md.
-                RedisResult claimed = await RedisCommand.WithTimeout(database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token]), timeout, cancellationToken)
+                RedisResult claimed = await database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token]).WaitObservedAsync(timeout, cancellationToken)
                     .ConfigureAwait(false);
                 Interlocked.Exchange(ref _released, 1);
                 if (!Settle((long)claimed == 1))
@@ -238,7 +238,7 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
 
             try
             {
-                await RedisCommand.WithTimeout(database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token]), owner.Connection.Options.CommandTimeout, CancellationToken.None)
+                await database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token]).WaitObservedAsync(owner.Connection.Options.CommandTimeout, CancellationToken.None)
                     .ConfigureAwait(false);
             }
             catch (Exception exception) when (RedisConnection.IsOutage(exception))

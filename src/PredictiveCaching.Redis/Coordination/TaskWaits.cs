@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+
 namespace PredictiveCaching.Redis.Coordination;
 
 /// <summary>
@@ -30,6 +33,27 @@ internal static class TaskWaits
         {
             Observe(task);
             throw;
+        }
+    }
+
+    /// <summary>The synchronous form, for the cache's synchronous members: throws what the asynchronous one would.</summary>
+    public static void WaitObserved(this Task task, TimeSpan timeout)
+    {
+        bool completed;
+        try
+        {
+            completed = task.Wait(timeout);
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.Count == 1)
+        {
+            ExceptionDispatchInfo.Throw(exception.InnerExceptions[0]);
+            throw;
+        }
+
+        if (!completed)
+        {
+            Observe(task);
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"The Redis command did not complete within {timeout}."));
         }
     }
 
