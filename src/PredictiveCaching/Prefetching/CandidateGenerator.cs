@@ -15,6 +15,7 @@ namespace PredictiveCaching.Prefetching;
 /// <item>Successors: the keys that tend to follow a key just read, with the share of reads they followed as evidence.</item>
 /// <item>Sequential: after <c>page:40</c> then <c>page:41</c>, <c>page:42</c>, with how often sequences of that prefix
 /// continued as evidence.</item>
+/// <item>Expiry: each copy read is evaluated once, shortly before it expires (<see cref="ExpiryDecisions"/>).</item>
 /// </list>
 /// Single consumer: only the prefetch cycle calls it.
 /// </remarks>
@@ -33,6 +34,7 @@ internal sealed class CandidateGenerator
     private readonly PriorityQueue<(KeyAccessStatistics Entry, long ReadTicks), long> _schedule = new();
     private readonly Dictionary<string, SequenceCounts> _sequences = new(StringComparer.Ordinal);
     private readonly SuccessorLink[] _links;
+    private readonly ExpiryDecisions _expiries;
 
     public CandidateGenerator(AccessTracker tracker, RecentReads recentReads, IOptions<PredictiveLoadingOptions> options)
     {
@@ -42,7 +44,10 @@ internal sealed class CandidateGenerator
         _cycleTicks = options.Value.Prefetch.CycleInterval.Ticks;
         _maxScheduled = 2 * options.Value.Tracking.MaxTrackedKeys;
         _links = new SuccessorLink[Math.Max(1, options.Value.Tracking.MaxSuccessors)];
+        _expiries = new ExpiryDecisions(2 * _cycleTicks, _maxScheduled);
     }
+
+    public ExpiryDecisions Expiries => _expiries;
 
     public int Scheduled => _schedule.Count;
 
@@ -71,7 +76,11 @@ internal sealed class CandidateGenerator
         }
     }
 
-    public void Collect(long nowTicks, List<Candidate> output)
+    /// <summary>Proposes this cycle's candidates from the reads since the last cycle and the schedules that fell due.</summary>
+    /// <param name="nowTicks">The cycle's time.</param>
+    /// <param name="lookaheadTicks">The strategy's lookahead window, the horizon of expiry decisions.</param>
+    /// <param name="output">Receives the candidates.</param>
+    public void Collect(long nowTicks, long lookaheadTicks, List<Candidate> output)
     {
         _drained.Clear();
         _seen.Clear();
@@ -96,9 +105,12 @@ internal sealed class CandidateGenerator
             }
 
             ScheduleRhythm(entry);
+            _expiries.Observe(entry, nowTicks);
             AddSuccessors(entry, output);
             AddSequential(entry, output);
         }
+
+        _expiries.Collect(nowTicks, lookaheadTicks, output);
 
         while (_schedule.TryPeek(out (KeyAccessStatistics Entry, long ReadTicks) item, out long due) && due <= nowTicks)
         {

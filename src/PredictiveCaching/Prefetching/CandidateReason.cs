@@ -14,4 +14,10 @@ public enum CandidateReason
 
     /// <summary>A warming round ranked it among the keys most likely read, weighted by priority.</summary>
     Warming,
+
+    /// <summary>
+    /// Its copy is about to expire, and keys in the same situation (how often and how late the copy was read, the key's
+    /// rhythm, what followed its previous expiry) were mostly read again soon after their copies expired.
+    /// </summary>
+    Expiry,
 }

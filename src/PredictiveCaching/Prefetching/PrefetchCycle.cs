@@ -97,7 +97,7 @@ internal sealed class PrefetchCycle : IDisposable
             _statistics.OnCycle();
             _outcomes.Settle(now);
             _candidates.Clear();
-            _generator.Collect(now, _candidates);
+            _generator.Collect(now, _strategies.Current.LookaheadWindow.Ticks, _candidates);
             await _expiries.RefreshAsync(_candidates, now, now + (2 * _cycleTicks), cancellationToken).ConfigureAwait(false);
             if (_coordinator.UnavailableReason is not null)
             {
@@ -250,6 +250,23 @@ internal sealed class PrefetchCycle : IDisposable
             }
 
             KeyAccessStatistics? entry = candidate.Entry;
+            if (candidate.Reason == CandidateReason.Expiry && entry is not null)
+            {
+                // The copy is present and about to expire on purpose; its chance was estimated at this decision point.
+                tally.Scored++;
+                if (candidate.Prior < strategy.ConfidenceThreshold)
+                {
+                    tally.BelowThreshold++;
+                    continue;
+                }
+
+                var decided = new AccessPrediction(candidate.Prior, Math.Max(0, entry.LastSize));
+                double weight = _priorities.WeightOf(candidate.Key);
+                double decidedConfidence = PredictionConfidence.Compute(decided.Probability, accuracy, resources, weight, false, decided.PredictedSizeBytes);
+                _scored.Add(new ScoredCandidate(candidate, decided, rankByPriority ? decided.Probability * weight : decidedConfidence));
+                continue;
+            }
+
             if (candidate.Reason == CandidateReason.Rhythm && entry is not null)
             {
                 double mean = entry.MeanIntervalSeconds;

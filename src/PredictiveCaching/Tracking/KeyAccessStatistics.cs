@@ -31,6 +31,8 @@ public sealed class KeyAccessStatistics
     private long _absoluteExpiryTicks = NoExpiry;
     private long _slidingTicks;
     private long _lastTimeToLiveTicks;
+    private long _copyWrittenTicks;
+    private int _readsOfCopy;
     private int _writeVersion;
     private int _prefetchStamp;
     private int _pendingApplicationWrites;
@@ -112,6 +114,18 @@ public sealed class KeyAccessStatistics
 
     /// <summary>Gets a counter that changes on every prefetched write of the key.</summary>
     internal int PrefetchStamp => Volatile.Read(ref _prefetchStamp);
+
+    /// <summary>Gets when the copy in the cache was written (by the application or a prefetch), in UTC ticks; 0 before any write.</summary>
+    internal long CopyWrittenTicks => Volatile.Read(ref _copyWrittenTicks);
+
+    /// <summary>Gets how many reads the copy in the cache has served since it was written.</summary>
+    internal int ReadsOfCopy => Volatile.Read(ref _readsOfCopy);
+
+    /// <summary>
+    /// Gets or sets what followed this key's last evaluated expiry: 1 read within the window after it, -1 not, 0 unknown.
+    /// Only the prefetch cycle reads or writes it.
+    /// </summary>
+    internal sbyte LastExpiryOutcome { get; set; }
 
     /// <summary>Gets a counter that changes on every application write or removal of the key.</summary>
     public int WriteVersion => Volatile.Read(ref _writeVersion);
@@ -238,6 +252,7 @@ public sealed class KeyAccessStatistics
             if (hit)
             {
                 _hitCount++;
+                _readsOfCopy++;
                 _present = true;
                 _lastAccessTicks = nowTicks;
                 if (size >= 0)
@@ -286,6 +301,8 @@ public sealed class KeyAccessStatistics
             _present = true;
             _lastSize = size;
             _lastAccessTicks = nowTicks;
+            _copyWrittenTicks = nowTicks;
+            _readsOfCopy = 0;
             _prefetchedCopy = prefetched;
             _readSincePrefetch = false;
             _absoluteExpiryTicks = NoExpiry;
