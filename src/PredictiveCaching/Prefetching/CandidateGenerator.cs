@@ -78,9 +78,8 @@ internal sealed class CandidateGenerator
 
     /// <summary>Proposes this cycle's candidates from the reads since the last cycle and the schedules that fell due.</summary>
     /// <param name="nowTicks">The cycle's time.</param>
-    /// <param name="lookaheadTicks">The strategy's lookahead window, the horizon of expiry decisions.</param>
     /// <param name="output">Receives the candidates.</param>
-    public void Collect(long nowTicks, long lookaheadTicks, List<Candidate> output)
+    public void Collect(long nowTicks, List<Candidate> output)
     {
         _drained.Clear();
         _seen.Clear();
@@ -110,7 +109,7 @@ internal sealed class CandidateGenerator
             AddSequential(entry, output);
         }
 
-        _expiries.Collect(nowTicks, lookaheadTicks, output);
+        _expiries.Collect(nowTicks, output);
 
         while (_schedule.TryPeek(out (KeyAccessStatistics Entry, long ReadTicks) item, out long due) && due <= nowTicks)
         {

@@ -4,7 +4,7 @@ namespace PredictiveCaching.Prefetching;
 
 /// <summary>
 /// Decides once per copy, shortly before it expires, whether it is worth refreshing: the chance that the key is read
-/// within the window after the expiry (the lookahead, or the copy's own life when shorter), estimated from what
+/// within the life a refreshed copy would have (the copy's own, at most a day), estimated from what
 /// followed earlier expiries in the same situation. Copies are found from the reads the cycle drains and kept in a
 /// schedule by due time; nothing scans the tracked keys.
 /// </summary>
@@ -56,9 +56,8 @@ internal sealed class ExpiryDecisions
 
     /// <summary>Labels the decisions whose window has passed, then proposes the copies due for evaluation.</summary>
     /// <param name="nowTicks">The cycle's time.</param>
-    /// <param name="lookaheadTicks">The strategy's lookahead window.</param>
     /// <param name="output">Receives one <see cref="CandidateReason.Expiry"/> candidate per copy due, its prior the estimate.</param>
-    public void Collect(long nowTicks, long lookaheadTicks, List<Candidate> output)
+    public void Collect(long nowTicks, List<Candidate> output)
     {
         while (_labels.TryPeek(out Label label, out long due) && due <= nowTicks)
         {
@@ -105,7 +104,9 @@ internal sealed class ExpiryDecisions
             double probability = _bins.Estimate(bin);
             if (_labels.Count < _maxPending)
             {
-                _labels.Enqueue(new Label(entry, expiry, bin), expiry + Math.Min(lookaheadTicks, life));
+                // The window is the life a refreshed copy would have (at most a day): a read anywhere in it is one the refresh
+                // serves. Labelled only once it has closed, so that reads, which come early, do not bias the estimate up.
+                _labels.Enqueue(new Label(entry, expiry, bin), expiry + Math.Min(life, TimeSpan.TicksPerDay));
             }
 
             output.Add(new Candidate(entry.Key, entry, CandidateReason.Expiry, probability, false, -1));

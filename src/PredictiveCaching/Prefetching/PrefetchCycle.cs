@@ -97,7 +97,7 @@ internal sealed class PrefetchCycle : IDisposable
             _statistics.OnCycle();
             _outcomes.Settle(now);
             _candidates.Clear();
-            _generator.Collect(now, _strategies.Current.LookaheadWindow.Ticks, _candidates);
+            _generator.Collect(now, _candidates);
             await _expiries.RefreshAsync(_candidates, now, now + (2 * _cycleTicks), cancellationToken).ConfigureAwait(false);
             if (_coordinator.UnavailableReason is not null)
             {

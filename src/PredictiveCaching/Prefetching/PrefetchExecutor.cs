@@ -238,7 +238,11 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 
                 long now = _time.GetUtcNow().UtcTicks;
                 entry.RecordWrite(actual, entryOptions, now, prefetched: true);
-                long deadline = Math.Min(entry.ExpectedExpiryTicks, now + window.Ticks);
+                // Used means read within the copy's life (honest precision): a copy read after the lookahead but before it
+                // expired did serve a read. A copy that never expires is judged at the end of the lookahead; a very long
+                // life at a day, so that precision keeps steering the strategy.
+                long expiry = entry.ExpectedExpiryTicks;
+                long deadline = expiry == KeyAccessStatistics.NoExpiry ? now + window.Ticks : Math.Min(expiry, now + TimeSpan.TicksPerDay);
                 _outcomes.Watch(entry, entry.PrefetchStamp, deadline);
                 _budget.Commit(reservedBytes, actual, now);
                 committed = true;

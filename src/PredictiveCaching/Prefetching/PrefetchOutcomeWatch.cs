@@ -3,7 +3,7 @@ using PredictiveCaching.Tracking;
 namespace PredictiveCaching.Prefetching;
 
 /// <summary>
-/// Remembers each prefetched copy until the end of its window (its expiry or the lookahead, whichever is first) and
+/// Remembers each prefetched copy until the end of its life (its expiry; the lookahead for one that never expires) and
 /// settles it as wasted if it was never read by then. Reads settle used copies on the read path.
 /// </summary>
 internal sealed class PrefetchOutcomeWatch(PrefetchAccuracy accuracy)

@@ -33,16 +33,16 @@ public sealed class ExpiryDecisionsTests
         decisions.Observe(entry, 5 * Second);
         var output = new List<Candidate>();
 
-        decisions.Collect(57 * Second, 300 * Second, output);
+        decisions.Collect(57 * Second, output);
         Assert.Empty(output);
 
-        decisions.Collect(58 * Second, 300 * Second, output);
+        decisions.Collect(58 * Second, output);
         Candidate candidate = Assert.Single(output);
         Assert.Equal(CandidateReason.Expiry, candidate.Reason);
         Assert.Same(entry, candidate.Entry);
 
         output.Clear();
-        decisions.Collect(59 * Second, 300 * Second, output);
+        decisions.Collect(59 * Second, output);
         Assert.Empty(output);
     }
 
@@ -72,7 +72,7 @@ public sealed class ExpiryDecisionsTests
             }
 
             output.Clear();
-            decisions.Collect(now + (58 * Second), 300 * Second, output);
+            decisions.Collect(now + (58 * Second), output);
             Assert.Equal(20, output.Count);
             if (round >= 10)
             {
@@ -89,7 +89,7 @@ public sealed class ExpiryDecisionsTests
                 w.RecordRead(hit: false, 10, now + (70 * Second));
             }
 
-            decisions.Collect(now + (121 * Second), 300 * Second, output);
+            decisions.Collect(now + (121 * Second), output);
             now += 200 * Second;
         }
 
@@ -109,9 +109,9 @@ public sealed class ExpiryDecisionsTests
         // A hit at 30 s renews the copy until 90 s: the evaluation due at 59 s is moved to 88 s.
         entry.RecordRead(hit: true, 10, 30 * Second);
         var output = new List<Candidate>();
-        decisions.Collect(59 * Second, 300 * Second, output);
+        decisions.Collect(59 * Second, output);
         Assert.Empty(output);
-        decisions.Collect(88 * Second, 300 * Second, output);
+        decisions.Collect(88 * Second, output);
         Assert.Single(output);
     }
 
@@ -125,7 +125,7 @@ public sealed class ExpiryDecisionsTests
         removed.RecordRemove();
         var output = new List<Candidate>();
 
-        decisions.Collect(100 * Second, 300 * Second, output);
+        decisions.Collect(100 * Second, output);
 
         Assert.Empty(output);
     }
