@@ -13,6 +13,8 @@ namespace PredictiveCaching.Prefetching;
 /// <item>Rhythm: each read of a key with a known rhythm schedules one evaluation, just before its next read is due
 /// (<see cref="LeadTicks"/> ahead, so a refreshed copy is in place); a newer read supersedes it.</item>
 /// <item>Successors: the keys that tend to follow a key just read, with the share of reads they followed as evidence.</item>
+/// <item>Co-access: the keys usually read within the co-access window of a key whose episode of reads just started
+/// (see <see cref="CoAccess"/>), with the share of its episodes they were read in as evidence.</item>
 /// <item>Sequential: after <c>page:40</c> then <c>page:41</c>, <c>page:42</c>, with how often sequences of that prefix
 /// continued as evidence.</item>
 /// </list>
@@ -33,6 +35,7 @@ internal sealed class CandidateGenerator
     private readonly PriorityQueue<(KeyAccessStatistics Entry, long ReadTicks), long> _schedule = new();
     private readonly Dictionary<string, SequenceCounts> _sequences = new(StringComparer.Ordinal);
     private readonly SuccessorLink[] _links;
+    private readonly CoAccess _coAccess;
 
     public CandidateGenerator(AccessTracker tracker, RecentReads recentReads, IOptions<PredictiveLoadingOptions> options)
     {
@@ -42,6 +45,7 @@ internal sealed class CandidateGenerator
         _cycleTicks = options.Value.Prefetch.CycleInterval.Ticks;
         _maxScheduled = 2 * options.Value.Tracking.MaxTrackedKeys;
         _links = new SuccessorLink[Math.Max(1, options.Value.Tracking.MaxSuccessors)];
+        _coAccess = new CoAccess(tracker, options.Value.Tracking);
     }
 
     public int Scheduled => _schedule.Count;
@@ -86,6 +90,9 @@ internal sealed class CandidateGenerator
 
             _lastLinked = read;
         }
+
+        _coAccess.Observe(_drained);
+        _coAccess.AddCandidates(output);
 
         foreach (ReadHint read in _drained)
         {

@@ -14,4 +14,7 @@ public enum CandidateReason
 
     /// <summary>A warming round ranked it among the keys most likely read, weighted by priority.</summary>
     Warming,
+
+    /// <summary>It is usually read within the co-access window of a key that was just read, in either order (a page's images).</summary>
+    CoAccess,
 }

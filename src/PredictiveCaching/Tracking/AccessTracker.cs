@@ -43,6 +43,8 @@ public sealed class AccessTracker
     private readonly long _protectedByteCapacity;
     private readonly long _successorArrayBytes;
     private readonly int _maxSuccessors;
+    private readonly int _maxPartners;
+    private readonly long _partnerTableBytes;
     private readonly long _successorGapTicks;
     private KeyAccessStatistics? _lastRead;
     private int _count;
@@ -73,6 +75,8 @@ public sealed class AccessTracker
         _protectedByteCapacity = (long)(options.MaxTrackedBytes * options.ProtectedShare);
         _successorArrayBytes = SuccessorArrayBytes(options.MaxSuccessors);
         _successorGapTicks = options.SuccessorGap.Ticks;
+        _maxPartners = options.MaxPartners;
+        _partnerTableBytes = PartnerTableBytes(options.MaxPartners);
         _entries = new ConcurrentDictionary<string, KeyAccessStatistics>(StringComparer.Ordinal);
     }
 
@@ -172,6 +176,29 @@ public sealed class AccessTracker
     }
 
     internal KeyAccessStatistics GetOrAddEntry(string key) => GetOrAdd(key);
+
+    /// <summary>Gives a key its co-access partner table, counted in <see cref="TrackedBytes"/> like a successor array.</summary>
+    /// <returns>The table, or <see langword="null"/> when co-access is off or the key was evicted.</returns>
+    internal CoAccessPartners? AllocatePartners(KeyAccessStatistics entry)
+    {
+        if (_maxPartners <= 0)
+        {
+            return null;
+        }
+
+        CoAccessPartners? partners = entry.TryAllocatePartners(_maxPartners);
+        if (partners is null)
+        {
+            return entry.Partners;
+        }
+
+        if (Interlocked.Add(ref _bytes, _partnerTableBytes) > _maxBytes)
+        {
+            EvictOverflow();
+        }
+
+        return partners;
+    }
 
     /// <summary>Records a completed write; an application write also moves the key's write version.</summary>
     internal KeyAccessStatistics RecordWrite(string key, long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
@@ -340,12 +367,21 @@ public sealed class AccessTracker
 
     internal static long SuccessorArrayBytes(int capacity) => capacity > 0 ? 24L + (16L * capacity) : 0L;
 
+    /// <summary>A partner table: the table object (48 B), its array's header (24 B) and 16 B per slot.</summary>
+    internal static long PartnerTableBytes(int capacity) => capacity > 0 ? 72L + (16L * capacity) : 0L;
+
     private void Remove(KeyAccessStatistics victim)
     {
         // The array's bytes were counted when it was allocated, whether or not the entry is still in the dictionary.
-        if (victim.MarkEvicted())
+        EvictedTables tables = victim.MarkEvicted();
+        if ((tables & EvictedTables.Successors) != 0)
         {
             Interlocked.Add(ref _bytes, -_successorArrayBytes);
+        }
+
+        if ((tables & EvictedTables.Partners) != 0)
+        {
+            Interlocked.Add(ref _bytes, -_partnerTableBytes);
         }
 
         if (_entries.TryRemove(new KeyValuePair<string, KeyAccessStatistics>(victim.Key, victim)))
