@@ -27,6 +27,12 @@ internal static class Footprint
                 $" (TrackedBytes estimate {m.EstimatedBytesPerKey,7:F1} B/key)");
         }
 
+        Measurement p = MeasurePerKey(perKeyCount, linked: true, keyLength, partners: true);
+        Console.WriteLine(
+            $"  {"reads within SuccessorGap, and every key has a co-access partner table",-70}" +
+            $" tracker {p.TrackerBytesPerKey,6:F1} B/key, key strings {p.KeyBytesPerKey,7:F1} B/key, total {p.TrackerBytesPerKey + p.KeyBytesPerKey,7:F1} B/key" +
+            $" (TrackedBytes estimate {p.EstimatedBytesPerKey,7:F1} B/key)");
+
         Console.WriteLine();
         Flood(floodCount, bound: 100_000, keyLength);
         return 0;
@@ -34,7 +40,7 @@ internal static class Footprint
 
     internal readonly record struct Measurement(double TrackerBytesPerKey, double KeyBytesPerKey, double EstimatedBytesPerKey);
 
-    internal static Measurement MeasurePerKey(int count, bool linked, int keyLength = 10)
+    internal static Measurement MeasurePerKey(int count, bool linked, int keyLength = 10, bool partners = false)
     {
         long beforeKeys = GC.GetTotalMemory(forceFullCollection: true);
         string[] keys = new string[count];
@@ -50,7 +56,13 @@ internal static class Footprint
         long now = DateTimeOffset.UnixEpoch.UtcTicks;
         for (int i = 0; i < count; i++)
         {
-            tracker.RecordRead(keys[i], hit: true, 100, now, out _);
+            tracker.RecordRead(keys[i], hit: true, 100, now, out KeyAccessStatistics entry);
+            if (partners)
+            {
+                // The table a key gets when it starts a second co-access episode (empty: its size does not depend on use).
+                tracker.AllocatePartners(entry);
+            }
+
             now += step;
         }
 

@@ -33,6 +33,9 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
         failures.Between(tracking + ":MaxTrackedBytes", options.Tracking.MaxTrackedBytes, 1L << 20, 64L << 30);
         failures.Between(tracking + ":MaxSuccessors", options.Tracking.MaxSuccessors, 0, 16);
         failures.Duration(tracking + ":SuccessorGap", options.Tracking.SuccessorGap, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        failures.Duration(tracking + ":CoAccessWindow", options.Tracking.CoAccessWindow, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        failures.Between(tracking + ":MaxPartners", options.Tracking.MaxPartners, 0, 32);
+        failures.Between(tracking + ":MinCoAccessCount", options.Tracking.MinCoAccessCount, 1, 1000);
         failures.Between(tracking + ":ProtectedShare", options.Tracking.ProtectedShare, 0.1, 0.95);
 
         const string resources = Root + ":Resources";

@@ -13,8 +13,11 @@ namespace PredictiveCaching.Prefetching;
 /// <item>Rhythm: each read of a key with a known rhythm schedules one evaluation, just before its next read is due
 /// (<see cref="LeadTicks"/> ahead, so a refreshed copy is in place); a newer read supersedes it.</item>
 /// <item>Successors: the keys that tend to follow a key just read, with the share of reads they followed as evidence.</item>
+/// <item>Co-access: the keys usually read within the co-access window of a key whose episode of reads just started
+/// (see <see cref="CoAccess"/>), with the share of its episodes they were read in as evidence.</item>
 /// <item>Sequential: after <c>page:40</c> then <c>page:41</c>, <c>page:42</c>, with how often sequences of that prefix
-/// continued as evidence.</item>
+/// continued as evidence, once runs of that prefix have been seen to reach a third member; a member above every one
+/// ever read only once runs have been seen to go past where earlier runs ended.</item>
 /// <item>Expiry: each copy read is evaluated once, shortly before it expires (<see cref="ExpiryDecisions"/>).</item>
 /// </list>
 /// Single consumer: only the prefetch cycle calls it.
@@ -22,6 +25,10 @@ namespace PredictiveCaching.Prefetching;
 internal sealed class CandidateGenerator
 {
     private const int MaxSequencePrefixes = 4096;
+
+    // Runs that reached a third member (and, past the highest member seen, runs that went past an earlier run's end)
+    // before the next member of a prefix is proposed.
+    private const int MinSequenceEvidence = 2;
 
     private readonly AccessTracker _tracker;
     private readonly RecentReads _recentReads;
@@ -35,6 +42,7 @@ internal sealed class CandidateGenerator
     private readonly Dictionary<string, SequenceCounts> _sequences = new(StringComparer.Ordinal);
     private readonly SuccessorLink[] _links;
     private readonly ExpiryDecisions _expiries;
+    private readonly CoAccess _coAccess;
 
     public CandidateGenerator(AccessTracker tracker, RecentReads recentReads, IOptions<PredictiveLoadingOptions> options)
     {
@@ -45,6 +53,7 @@ internal sealed class CandidateGenerator
         _maxScheduled = 2 * options.Value.Tracking.MaxTrackedKeys;
         _links = new SuccessorLink[Math.Max(1, options.Value.Tracking.MaxSuccessors)];
         _expiries = new ExpiryDecisions(2 * _cycleTicks, _maxScheduled);
+        _coAccess = new CoAccess(tracker, options.Value.Tracking);
     }
 
     public ExpiryDecisions Expiries => _expiries;
@@ -94,6 +103,9 @@ internal sealed class CandidateGenerator
 
             _lastLinked = read;
         }
+
+        _coAccess.Observe(_drained);
+        _coAccess.AddCandidates(output);
 
         foreach (ReadHint read in _drained)
         {
@@ -156,9 +168,20 @@ internal sealed class CandidateGenerator
         }
 
         string previousKey = sequence.WithOffset(-1);
+        KeyAccessStatistics? previous = null;
         bool continues = previousKey.Length > 0
-            && _tracker.TryGet(previousKey, out KeyAccessStatistics? previous)
+            && _tracker.TryGet(previousKey, out previous)
             && Math.Abs(entry.LastReadTicks - previous.LastReadTicks) <= _successorGapTicks;
+
+        // The run had reached at least its third member: evidence that runs of this prefix go on once started.
+        bool extends = false;
+        if (continues)
+        {
+            string beforeKey = sequence.WithOffset(-2);
+            extends = beforeKey.Length > 0
+                && _tracker.TryGet(beforeKey, out KeyAccessStatistics? before)
+                && Math.Abs(previous!.LastReadTicks - before.LastReadTicks) <= _successorGapTicks;
+        }
 
         string prefix = sequence.Prefix.ToString();
         if (!_sequences.TryGetValue(prefix, out SequenceCounts counts))
@@ -167,22 +190,78 @@ internal sealed class CandidateGenerator
             {
                 _sequences.Clear();
             }
+
+            counts = new SequenceCounts { Highest = -1 };
         }
 
-        counts = new SequenceCounts(counts.Reads + 1, counts.Continuations + (continues ? 1 : 0));
+        counts = counts.Observe(sequence.Number, continues, extends);
         _sequences[prefix] = counts;
-        if (!continues)
+        if (!continues || counts.Extensions < MinSequenceEvidence)
         {
             return;
         }
 
-        string nextKey = sequence.WithOffset(+1);
-        _tracker.TryGet(nextKey, out KeyAccessStatistics? next);
-
         // Laplace-smoothed share of reads of this prefix that continued a sequence.
         double continuation = (counts.Continuations + 1d) / (counts.Reads + 2d);
+        if (sequence.Number + 1 > counts.Highest)
+        {
+            // Past every member ever read: only when runs of this prefix have gone past the end of an earlier run (a
+            // growing feed), never because one run simply went on (page:5, page:6 proposes page:7 that may not exist).
+            if (counts.FrontierPassed < MinSequenceEvidence)
+            {
+                return;
+            }
+
+            continuation = Math.Min(continuation, (counts.FrontierPassed + 1d) / (counts.FrontierReached + 2d));
+        }
+
+        string nextKey = sequence.WithOffset(+1);
+        _tracker.TryGet(nextKey, out KeyAccessStatistics? next);
         output.Add(new Candidate(nextKey, next, CandidateReason.Sequential, continuation, true, entry.LastSize));
     }
 
-    private readonly record struct SequenceCounts(long Reads, long Continuations);
+    /// <summary>What the reads of one sequence prefix have shown.</summary>
+    private record struct SequenceCounts
+    {
+        public long Reads;
+        public long Continuations;
+
+        // Reads that continued a run already two members long.
+        public long Extensions;
+        public long Highest;
+        public long Run;
+        public long HighestRun;
+
+        // A run reached the highest member an earlier run had set, and how often it then went past it.
+        public long FrontierReached;
+        public long FrontierPassed;
+
+        public readonly SequenceCounts Observe(long number, bool continues, bool extends)
+        {
+            SequenceCounts next = this;
+            next.Reads++;
+            if (!continues)
+            {
+                next.Run++;
+            }
+            else
+            {
+                next.Continuations++;
+                next.Extensions += extends ? 1 : 0;
+                if (HighestRun != Run)
+                {
+                    next.FrontierReached += number == Highest ? 1 : 0;
+                    next.FrontierPassed += number == Highest + 1 ? 1 : 0;
+                }
+            }
+
+            if (number > Highest)
+            {
+                next.Highest = number;
+                next.HighestRun = next.Run;
+            }
+
+            return next;
+        }
+    }
 }

@@ -15,6 +15,9 @@ public enum CandidateReason
     /// <summary>A warming round ranked it among the keys most likely read, weighted by priority.</summary>
     Warming,
 
+    /// <summary>It is usually read within the co-access window of a key that was just read, in either order (a page's images).</summary>
+    CoAccess,
+
     /// <summary>
     /// Its copy is about to expire, and keys in the same situation (how often and how late the copy was read, the key's
     /// rhythm, what followed its previous expiry) were mostly read again soon after their copies expired.

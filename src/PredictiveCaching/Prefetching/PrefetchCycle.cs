@@ -285,7 +285,8 @@ internal sealed class PrefetchCycle : IDisposable
                     continue;
                 }
             }
-            else if (entry is not null && entry.IsExpectedPresentAt(presenceHorizon))
+            // Co-access candidates were checked against the window in which their read is expected, not two cycles.
+            else if (entry is not null && candidate.Reason != CandidateReason.CoAccess && entry.IsExpectedPresentAt(presenceHorizon))
             {
                 tally.Present++;
                 continue;

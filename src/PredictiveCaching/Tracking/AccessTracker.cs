@@ -33,9 +33,10 @@ public sealed class AccessTracker
     private readonly ConcurrentQueue<KeyAccessStatistics> _probation = new();
     private readonly ConcurrentQueue<KeyAccessStatistics> _protected = new();
     private readonly Lock _evictionGate = new();
-    // Per-key estimate, measured on .NET 10 x64 with the footprint benchmark: the statistics object, its dictionary
-    // node, and its bucket and queue slots, without the key string and the successor array, which are added by size.
-    private const long EntryOverheadBytes = 236;
+    // Per-key estimate, measured on .NET 10 x64 with the footprint benchmark (236 B) plus the partner table's reference
+    // added since (8 B): the statistics object, its dictionary node, and its bucket and queue slots, without the key
+    // string, the successor array and the partner table, which are added by size.
+    private const long EntryOverheadBytes = 244;
 
     private readonly int _maxKeys;
     private readonly int _protectedCapacity;
@@ -43,6 +44,8 @@ public sealed class AccessTracker
     private readonly long _protectedByteCapacity;
     private readonly long _successorArrayBytes;
     private readonly int _maxSuccessors;
+    private readonly int _maxPartners;
+    private readonly long _partnerTableBytes;
     private readonly long _successorGapTicks;
     private KeyAccessStatistics? _lastRead;
     private int _count;
@@ -73,6 +76,8 @@ public sealed class AccessTracker
         _protectedByteCapacity = (long)(options.MaxTrackedBytes * options.ProtectedShare);
         _successorArrayBytes = SuccessorArrayBytes(options.MaxSuccessors);
         _successorGapTicks = options.SuccessorGap.Ticks;
+        _maxPartners = options.MaxPartners;
+        _partnerTableBytes = PartnerTableBytes(options.MaxPartners);
         _entries = new ConcurrentDictionary<string, KeyAccessStatistics>(StringComparer.Ordinal);
     }
 
@@ -83,10 +88,11 @@ public sealed class AccessTracker
     public int Capacity => _maxKeys;
 
     /// <summary>
-    /// Gets the estimated bytes the tracked keys take, key strings included: per key about 236 B of statistics and
-    /// dictionary and queue slots, the key string (22 B + 2 B per character, rounded up to 8 B) and, once the key has
-    /// successors, its successor array (24 B + 16 B per <see cref="TrackingOptions.MaxSuccessors"/>). Figures for .NET on
-    /// 64-bit; a key string the application also holds is counted anyway.
+    /// Gets the estimated bytes the tracked keys take, key strings included: per key about 244 B of statistics and
+    /// dictionary and queue slots, the key string (22 B + 2 B per character, rounded up to 8 B), once the key has
+    /// successors its successor array (24 B + 16 B per <see cref="TrackingOptions.MaxSuccessors"/>) and, once it starts
+    /// a second co-access episode, its partner table (72 B + 16 B per <see cref="TrackingOptions.MaxPartners"/>).
+    /// Figures for .NET on 64-bit; a key string the application also holds is counted anyway.
     /// </summary>
     public long TrackedBytes => Interlocked.Read(ref _bytes);
 
@@ -172,6 +178,29 @@ public sealed class AccessTracker
     }
 
     internal KeyAccessStatistics GetOrAddEntry(string key) => GetOrAdd(key);
+
+    /// <summary>Gives a key its co-access partner table, counted in <see cref="TrackedBytes"/> like a successor array.</summary>
+    /// <returns>The table, or <see langword="null"/> when co-access is off or the key was evicted.</returns>
+    internal CoAccessPartners? AllocatePartners(KeyAccessStatistics entry)
+    {
+        if (_maxPartners <= 0)
+        {
+            return null;
+        }
+
+        CoAccessPartners? partners = entry.TryAllocatePartners(_maxPartners);
+        if (partners is null)
+        {
+            return entry.Partners;
+        }
+
+        if (Interlocked.Add(ref _bytes, _partnerTableBytes) > _maxBytes)
+        {
+            EvictOverflow();
+        }
+
+        return partners;
+    }
 
     /// <summary>Records a completed write; an application write also moves the key's write version.</summary>
     internal KeyAccessStatistics RecordWrite(string key, long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
@@ -340,12 +369,21 @@ public sealed class AccessTracker
 
     internal static long SuccessorArrayBytes(int capacity) => capacity > 0 ? 24L + (16L * capacity) : 0L;
 
+    /// <summary>A partner table: the table object (48 B), its array's header (24 B) and 16 B per slot.</summary>
+    internal static long PartnerTableBytes(int capacity) => capacity > 0 ? 72L + (16L * capacity) : 0L;
+
     private void Remove(KeyAccessStatistics victim)
     {
         // The array's bytes were counted when it was allocated, whether or not the entry is still in the dictionary.
-        if (victim.MarkEvicted())
+        EvictedTables tables = victim.MarkEvicted();
+        if ((tables & EvictedTables.Successors) != 0)
         {
             Interlocked.Add(ref _bytes, -_successorArrayBytes);
+        }
+
+        if ((tables & EvictedTables.Partners) != 0)
+        {
+            Interlocked.Add(ref _bytes, -_partnerTableBytes);
         }
 
         if (_entries.TryRemove(new KeyValuePair<string, KeyAccessStatistics>(victim.Key, victim)))

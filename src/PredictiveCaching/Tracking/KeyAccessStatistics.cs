@@ -48,6 +48,7 @@ public sealed class KeyAccessStatistics
     internal bool IsProtected;
 
     private SuccessorSlot[]? _successors;
+    private CoAccessPartners? _partners;
 
     // A private spin gate rather than lock(this): critical sections are a few instructions, uncontended in the common
     // case, and no code outside can take the gate of an instance it was handed.
@@ -485,6 +486,26 @@ public sealed class KeyAccessStatistics
         }
     }
 
+    /// <summary>Gets the key's co-access partner table, when it has one; only the prefetch cycle uses it.</summary>
+    internal CoAccessPartners? Partners => Volatile.Read(ref _partners);
+
+    /// <returns>The new table, or <see langword="null"/> when the entry is evicted or already has one.</returns>
+    internal CoAccessPartners? TryAllocatePartners(int capacity)
+    {
+        using (Acquire())
+        {
+            // An evicted entry's bytes have been given back already: a table allocated now would never be.
+            if (_evicted || _partners is not null)
+            {
+                return null;
+            }
+
+            var partners = new CoAccessPartners(capacity);
+            Volatile.Write(ref _partners, partners);
+            return partners;
+        }
+    }
+
     internal bool TestAndClearReferenced()
     {
         bool referenced = _referenced;
@@ -492,16 +513,18 @@ public sealed class KeyAccessStatistics
         return referenced;
     }
 
-    /// <returns><see langword="true"/> when the entry had a successor array (whose bytes the tracker gives back).</returns>
-    internal bool MarkEvicted()
+    /// <returns>Which of its lazily allocated tables the entry had (whose bytes the tracker gives back).</returns>
+    internal EvictedTables MarkEvicted()
     {
         _evicted = true;
         using (Acquire())
         {
             // Drop outgoing links so that evicted entries never keep chains of other evicted entries alive.
-            bool hadSuccessors = _successors is not null;
+            EvictedTables had = (_successors is not null ? EvictedTables.Successors : EvictedTables.None)
+                | (_partners is not null ? EvictedTables.Partners : EvictedTables.None);
             _successors = null;
-            return hadSuccessors;
+            _partners = null;
+            return had;
         }
     }
 
@@ -566,4 +589,13 @@ public sealed class KeyAccessStatistics
         public KeyAccessStatistics? Entry = entry;
         public int Count = count;
     }
+}
+
+/// <summary>The lazily allocated tables an evicted entry gave up.</summary>
+[Flags]
+internal enum EvictedTables
+{
+    None = 0,
+    Successors = 1,
+    Partners = 2,
 }

@@ -23,6 +23,27 @@ public sealed class TrackingOptions
     /// <value>Default 5 seconds; from 1 millisecond to 10 minutes.</value>
     public TimeSpan SuccessorGap { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Gets or sets how close in time two reads must be, in either order, for the keys to count as read together
+    /// (co-access: a page and its images); a key's reads closer than this to each other form one episode.
+    /// </summary>
+    /// <value>Default 30 seconds; from 1 second to 10 minutes.</value>
+    public TimeSpan CoAccessWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how many co-access partners are remembered per key read more than once (the table of a key takes
+    /// 72 B + 16 B per partner, counted in <see cref="MaxTrackedBytes"/>).
+    /// </summary>
+    /// <value>Default 16; from 0 (no co-access) to 32.</value>
+    public int MaxPartners { get; set; } = 16;
+
+    /// <summary>
+    /// Gets or sets in how many episodes of a key a partner must have been read before the partner is proposed when
+    /// the key is read; its confidence (the share of the key's episodes) is then weighed against the strategy's threshold.
+    /// </summary>
+    /// <value>Default 3; from 1 to 1 000.</value>
+    public int MinCoAccessCount { get; set; } = 3;
+
     /// <summary>Gets or sets the share of <see cref="MaxTrackedKeys"/> (and of <see cref="MaxTrackedBytes"/>) reserved for keys read more than once.</summary>
     /// <value>Default 0.8; from 0.1 to 0.95.</value>
     public double ProtectedShare { get; set; } = 0.8;

@@ -72,20 +72,61 @@ public sealed class PredictionLoopTests
     }
 
     [Fact]
-    public async Task Sequence_PagesReadInOrder_NextPageIsPrefetched()
+    public async Task Sequence_PagesReadInOrderAgain_NextPageIsPrefetched()
     {
         await using LoopHarness h = LoopHarness.Create();
 
-        int page = 1;
-        for (; page <= 5; page++)
+        // A first run shows that page:6 exists and that runs of the prefix go on; the copies then expire.
+        await ReadPagesAsync(h, 1, 6);
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+        await ReadPagesAsync(h, 1, 5);
+
+        // page:5 was read as the continuation of a sequence: page:6 must be waiting.
+        Assert.True(await h.ReadAsync("page:6", TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public async Task Sequence_TwoMembersReadTwice_DoesNotGuessTheNeverSeenThird()
+    {
+        await using LoopHarness h = LoopHarness.Create(o => o.Strategies.Initial = PredictiveCaching.Strategies.PrefetchStrategyKind.Aggressive);
+
+        for (int run = 0; run < 2; run++)
+        {
+            await ReadPagesAsync(h, 5, 6);
+            h.Time.Advance(TimeSpan.FromMinutes(10));
+            await h.CycleAsync();
+        }
+
+        Assert.Equal(0, h.Origin.LoadsOf("page:7"));
+    }
+
+    [Fact]
+    public async Task Sequence_RunsThatRoutinelyContinue_ProposeTheNext()
+    {
+        await using LoopHarness h = LoopHarness.Create();
+
+        for (int run = 0; run < 3; run++)
+        {
+            await ReadPagesAsync(h, 1, 20);
+            h.Time.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        int hitsBefore = h.Hits;
+        await ReadPagesAsync(h, 1, 20);
+
+        // Every page after the second one was waiting; nothing past page:20 was ever read, so nothing is guessed there.
+        Assert.True(h.Hits - hitsBefore >= 17, $"{h.Hits - hitsBefore} of 20 pages were hits");
+        Assert.Equal(0, h.Origin.LoadsOf("page:21"));
+    }
+
+    private static async Task ReadPagesAsync(LoopHarness h, int first, int last)
+    {
+        for (int page = first; page <= last; page++)
         {
             await h.ReadAsync($"page:{page}", TimeSpan.FromMinutes(5));
             await h.CycleAsync();
             h.Time.Advance(TimeSpan.FromSeconds(1));
         }
-
-        // page:5 was read as the continuation of a sequence: page:6 must be waiting.
-        Assert.True(await h.ReadAsync("page:6", TimeSpan.FromMinutes(5)));
     }
 
     [Fact]
