@@ -31,6 +31,7 @@ internal sealed class ReplayArguments
           --hit-latency-ms <ms>      latency of a hit in the latency figures (default 1)
           --refresh-fraction <f>     refresh-ahead reloads on a hit after this fraction of the TTL (default 0.9)
           --successor-threshold <f>  successor policy: least successor share to prefetch (default 0.7)
+          --max-concurrency <n>      the library's Prefetch.MaxConcurrency: most loads a cycle starts (default: the library's, 4)
           --max-requests <n>         replay only the first n requests
           --synthetic-seconds <s>    length of the generated synthetic workload (default 3600)
           --no-chart                 skip the PNG
@@ -78,6 +79,7 @@ internal sealed class ReplayArguments
                 case "--hit-latency-ms": parsed.Settings.HitLatencyMs = Number(); break;
                 case "--refresh-fraction": parsed.Settings.RefreshAheadFraction = Number(); break;
                 case "--successor-threshold": parsed.Settings.SuccessorThreshold = Number(); break;
+                case "--max-concurrency": parsed.Settings.MaxConcurrency = (int)Number(); break;
                 case "--max-requests": parsed.Settings.MaxRequests = (long)Number(); break;
                 case "--synthetic-seconds": parsed.SyntheticSeconds = (int)Number(); break;
                 case "--no-chart": parsed.Chart = false; break;

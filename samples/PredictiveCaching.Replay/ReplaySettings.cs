@@ -50,6 +50,9 @@ public sealed class ReplaySettings
     /// </summary>
     public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>Gets or sets the library's <c>Prefetch.MaxConcurrency</c> (0: the library's default, 4): the most loads one cycle starts.</summary>
+    public int MaxConcurrency { get; set; }
+
     /// <summary>Gets or sets the most requests replayed (0: all).</summary>
     public long MaxRequests { get; set; }
 

@@ -21,6 +21,12 @@ namespace PredictiveCaching.Replay.Policies;
 internal sealed class LibraryHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
+    private readonly LoadGate _gate = new();
+    private long _started;
+    private long _saturated;
+    private long _budget;
+    private long _below;
+    private long _inFlight;
 
     public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource, Action<IPredictiveLoadingBuilder>? configure = null)
     {
@@ -35,11 +41,16 @@ internal sealed class LibraryHost : IAsyncDisposable
             o.Strategies.Adaptive = false;
             o.Prefetch.CycleInterval = context.Settings.CycleInterval;
             o.Prefetch.DefaultTimeToLive = context.Settings.DefaultTtl;
+            if (context.Settings.MaxConcurrency > 0)
+            {
+                o.Prefetch.MaxConcurrency = context.Settings.MaxConcurrency;
+            }
+
             o.Warming.Enabled = false;
         });
         if (withSource)
         {
-            SimulatedOriginSource(builder, context);
+            SimulatedOriginSource(builder, context, _gate);
         }
 
         configure?.Invoke(builder);
@@ -58,6 +69,41 @@ internal sealed class LibraryHost : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
+    /// <summary>Gets the cycles' dispatch counts summed over the run, for the run's log.</summary>
+    public string CycleTally => FormattableString.Invariant(
+        $"started {_started:N0}, skipped: saturated {_saturated:N0}, budget {_budget:N0}, below threshold {_below:N0}, in flight {_inFlight:N0}");
+
+    /// <summary>
+    /// One prefetch cycle, then waits for every prefetch it started. The origin's loads are held until the cycle has
+    /// finished dispatching: see <see cref="LoadGate"/>.
+    /// </summary>
+    public async Task<PrefetchCycleResult> RunCycleAsync()
+    {
+        PrefetchCycleResult result;
+        _gate.Close();
+        try
+        {
+            result = await Loader.RunCycleAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Open();
+        }
+
+        Tally(result);
+        await Loader.WaitForPrefetchesAsync().ConfigureAwait(false);
+        return result;
+    }
+
+    private void Tally(PrefetchCycleResult result)
+    {
+        _started += result.Started;
+        _saturated += result.SkippedSaturated;
+        _budget += result.SkippedBudget;
+        _below += result.SkippedBelowThreshold;
+        _inFlight += result.SkippedInFlight;
+    }
+
     public LibraryFigures Figures()
     {
         PredictiveLoaderStatus status = Loader.GetStatus();
@@ -66,9 +112,12 @@ internal sealed class LibraryHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 
-    private static void SimulatedOriginSource(IPredictiveLoadingBuilder builder, ReplayContext context) =>
-        builder.AddSource(static _ => true, (key, _) =>
-            ValueTask.FromResult(context.Origin.TryLoadForPrefetch(key, context.Inner, out byte[] value, out DistributedCacheEntryOptions options)
+    private static void SimulatedOriginSource(IPredictiveLoadingBuilder builder, ReplayContext context, LoadGate gate) =>
+        builder.AddSource(static _ => true, async (key, _) =>
+        {
+            await gate.WhenOpen.ConfigureAwait(false);
+            return context.Origin.TryLoadForPrefetch(key, context.Inner, out byte[] value, out DistributedCacheEntryOptions options)
                 ? new PrefetchedValue(value, options)
-                : null));
+                : null;
+        });
 }

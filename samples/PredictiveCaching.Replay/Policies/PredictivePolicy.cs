@@ -35,8 +35,7 @@ internal sealed class PredictivePolicy : IReplayPolicy
 
     public async Task OnCycleAsync()
     {
-        await _host.Loader.RunCycleAsync().ConfigureAwait(false);
-        await _host.Loader.WaitForPrefetchesAsync().ConfigureAwait(false);
+        await _host.RunCycleAsync().ConfigureAwait(false);
     }
 
     public async Task FinishAsync()
@@ -46,6 +45,7 @@ internal sealed class PredictivePolicy : IReplayPolicy
         _context.Time.Advance(TimeSpan.FromSeconds(601) + _context.Settings.CycleInterval);
         await OnCycleAsync().ConfigureAwait(false);
         Library = _host.Figures();
+        Console.Error.WriteLine($"  {Name}: {_host.CycleTally}");
     }
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
