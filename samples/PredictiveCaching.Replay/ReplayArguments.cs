@@ -14,7 +14,8 @@ internal sealed class ReplayArguments
         usage: PredictiveCaching.Replay <trace | synthetic> [options]
 
           <trace>                    a trace file (.gz is read on the fly); 'synthetic' generates the synthetic workload
-          --format <f>               auto (default) | cloudphysics | oraclegeneral | metacdn | metakv | plain
+          --format <f>               auto (default) | cloudphysics | oraclegeneral | metacdn | metakv | plain |
+                                     nasatsv | clf (Common Log Format or combined: Apache/nginx access logs)
           --policies <a,b,...>       default: none,refresh-ahead,successor,predictive-aggressive,
                                      predictive-balanced,predictive-conservative,oracle
                                      (add predictive-learned for the library with AddMachineLearning, trained in
@@ -67,7 +68,7 @@ internal sealed class ReplayArguments
             switch (arg)
             {
                 case "-h" or "--help": parsed.Help = true; break;
-                case "--format": parsed.Format = Enum.Parse<TraceFormat>(Value(), ignoreCase: true); break;
+                case "--format": parsed.Format = ParseFormat(Value()); break;
                 case "--policies": parsed.Policies = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--out": parsed.OutputDirectory = Value(); break;
                 case "--name": parsed.Name = Value(); break;
@@ -106,4 +107,10 @@ internal sealed class ReplayArguments
 
         return parsed;
     }
+
+    private static TraceFormat ParseFormat(string value) => value.ToUpperInvariant() switch
+    {
+        "COMBINED" or "COMMON" or "ACCESSLOG" => TraceFormat.Clf,
+        _ => Enum.Parse<TraceFormat>(value, ignoreCase: true),
+    };
 }
