@@ -62,7 +62,17 @@ Console.WriteLine(MarkdownTable.Render(rows));
 string csv = Path.Combine(arguments.OutputDirectory, "results.csv");
 CsvReport.Write(csv, name, rows);
 Console.Error.WriteLine($"wrote {csv}");
-if (arguments.Chart)
+if (arguments.IsSweep)
+{
+    string sweepCsv = Path.Combine(arguments.OutputDirectory, "sweep.csv");
+    Sweep.WriteCsv(sweepCsv, name, rows);
+    Console.Error.WriteLine($"wrote {sweepCsv}");
+    string sweepPng = Path.Combine(arguments.OutputDirectory, "sweep.png");
+    Sweep.WriteChart(sweepPng, $"Misses avoided against extra origin loads: {name}", rows);
+    Console.Error.WriteLine($"wrote {sweepPng}");
+}
+
+if (arguments.Chart && !arguments.IsSweep)
 {
     string png = Path.Combine(arguments.OutputDirectory, "hit-ratio.png");
     HitRatioChart.Write(png, $"Hit ratio over time: {name}", results);

@@ -22,14 +22,21 @@ internal sealed class LibraryHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
     private readonly LoadGate _gate = new();
+    private readonly ReplayContext _context;
     private long _started;
     private long _saturated;
     private long _budget;
     private long _below;
     private long _inFlight;
 
-    public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource, Action<IPredictiveLoadingBuilder>? configure = null)
+    /// <param name="context">The replay's clock, caches and origin.</param>
+    /// <param name="strategy">The fixed strategy.</param>
+    /// <param name="withSource">Whether the simulated origin is registered as the prefetch source.</param>
+    /// <param name="configure">More configuration (machine learning).</param>
+    /// <param name="threshold">The strategy's <c>ConfidenceThreshold</c> in place of its default (a sweep), or null.</param>
+    public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource, Action<IPredictiveLoadingBuilder>? configure = null, double? threshold = null)
     {
+        _context = context;
         var services = new ServiceCollection();
 
         // Both before AddPredictiveLoading: it keeps an existing TimeProvider and decorates the last IDistributedCache.
@@ -47,6 +54,11 @@ internal sealed class LibraryHost : IAsyncDisposable
             }
 
             o.Warming.Enabled = false;
+            if (threshold is { } probability)
+            {
+                o.Strategies.For(strategy).ConfidenceThreshold = probability;
+            }
+
         });
         if (withSource)
         {
@@ -92,6 +104,9 @@ internal sealed class LibraryHost : IAsyncDisposable
 
         Tally(result);
         await Loader.WaitForPrefetchesAsync().ConfigureAwait(false);
+
+        // A load the library did not write (superseded) must not mark the application's next write of the key as prefetched.
+        _context.Inner.ClearExpectedPrefetches();
         return result;
     }
 

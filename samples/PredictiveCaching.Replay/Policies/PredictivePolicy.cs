@@ -14,16 +14,15 @@ internal sealed class PredictivePolicy : IReplayPolicy
 {
     private readonly ReplayContext _context;
     private readonly LibraryHost _host;
-    private readonly PrefetchStrategyKind _strategy;
 
-    public PredictivePolicy(ReplayContext context, PrefetchStrategyKind strategy)
+    public PredictivePolicy(ReplayContext context, PrefetchStrategyKind strategy, double? threshold = null)
     {
         _context = context;
-        _strategy = strategy;
-        _host = new LibraryHost(context, strategy, withSource: true);
+        _host = new LibraryHost(context, strategy, withSource: true, threshold: threshold);
+        Name = PolicySpec.Format("predictive-" + strategy.ToString().ToLowerInvariant(), threshold);
     }
 
-    public string Name => "predictive-" + _strategy.ToString().ToLowerInvariant();
+    public string Name { get; }
 
     public IDistributedCache Cache => _host.Cache;
 

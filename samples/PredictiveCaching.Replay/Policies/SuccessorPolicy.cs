@@ -30,13 +30,17 @@ internal sealed class SuccessorPolicy : IReplayPolicy
     private readonly Dictionary<string, long> _lastRead = new(StringComparer.Ordinal);
     private readonly SuccessorLink[] _links = new SuccessorLink[8];
 
-    public SuccessorPolicy(ReplayContext context)
+    private readonly double _threshold;
+
+    public SuccessorPolicy(ReplayContext context, double? threshold = null)
     {
         _context = context;
+        _threshold = threshold ?? context.Settings.SuccessorThreshold;
+        Name = PolicySpec.Format(PolicyName, threshold);
         _host = new LibraryHost(context, PrefetchStrategyKind.Balanced, withSource: false);
     }
 
-    public string Name => PolicyName;
+    public string Name { get; }
 
     public IDistributedCache Cache => _host.Cache;
 
@@ -61,7 +65,7 @@ internal sealed class SuccessorPolicy : IReplayPolicy
                 long reads = Math.Max(1, entry.ReadCount);
                 for (int i = 0; i < count; i++)
                 {
-                    if (_links[i].Count / (double)reads >= _context.Settings.SuccessorThreshold)
+                    if (_links[i].Count / (double)reads >= _threshold)
                     {
                         Prefetch(_links[i].Successor.Key);
                     }
@@ -99,7 +103,7 @@ internal sealed class SuccessorPolicy : IReplayPolicy
         _prefixes.TryGetValue(prefix, out (long Reads, long Continued) counts);
         counts = (counts.Reads + 1, counts.Continued + (continues ? 1 : 0));
         _prefixes[prefix] = counts;
-        if (continues && (counts.Continued + 1d) / (counts.Reads + 2d) >= _context.Settings.SuccessorThreshold)
+        if (continues && (counts.Continued + 1d) / (counts.Reads + 2d) >= _threshold)
         {
             Prefetch(SequenceNeighbours.Name(prefix, number + 1));
         }

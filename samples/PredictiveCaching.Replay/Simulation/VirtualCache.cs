@@ -189,11 +189,22 @@ internal sealed class VirtualCache : IDistributedCache
         return Task.CompletedTask;
     }
 
-    public void Refresh(string key) => Get(key);
+    /// <summary>Slides the expiry only: a refresh serves no read, so it never makes a prefetched copy used.</summary>
+    public void Refresh(string key)
+    {
+        lock (_sync)
+        {
+            long now = _time.GetUtcNow().UtcTicks;
+            if (_entries.TryGetValue(key, out LinkedListNode<Entry>? node) && node.Value.ExpiresTicks > now && node.Value.SlidingTicks > 0)
+            {
+                node.Value.ExpiresTicks = Math.Min(node.Value.AbsoluteTicks, now + node.Value.SlidingTicks);
+            }
+        }
+    }
 
     public Task RefreshAsync(string key, CancellationToken token = default)
     {
-        Get(key);
+        Refresh(key);
         return Task.CompletedTask;
     }
 
