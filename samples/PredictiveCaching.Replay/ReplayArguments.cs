@@ -27,6 +27,7 @@ internal sealed class ReplayArguments
           --default-ttl <s>          TTL when the trace gives none (default 300)
           --ignore-trace-ttl         use --default-ttl for every value, whatever the trace says
           --capacity <n>             bound the inner cache to n entries, LRU (default: unbounded)
+          --capacity-bytes <n>       bound the inner cache to n bytes of the trace's sizes, LRU (default: unbounded)
           --cycle <s>                virtual seconds between prefetch cycles (default 1)
           --origin-latency-ms <ms>   latency of a miss in the latency figures (default 50)
           --hit-latency-ms <ms>      latency of a hit in the latency figures (default 1)
@@ -88,6 +89,7 @@ internal sealed class ReplayArguments
                 case "--default-ttl": parsed.Settings.DefaultTtl = TimeSpan.FromSeconds(Number()); break;
                 case "--ignore-trace-ttl": parsed.Settings.IgnoreTraceTtl = true; break;
                 case "--capacity": parsed.Settings.CacheCapacity = (int)Number(); break;
+                case "--capacity-bytes": parsed.Settings.CacheCapacityBytes = (long)Number(); break;
                 case "--cycle": parsed.Settings.CycleInterval = TimeSpan.FromSeconds(Number()); break;
                 case "--origin-latency-ms": parsed.Settings.OriginLatencyMs = Number(); break;
                 case "--hit-latency-ms": parsed.Settings.HitLatencyMs = Number(); break;

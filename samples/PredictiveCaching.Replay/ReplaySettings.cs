@@ -16,6 +16,9 @@ public sealed class ReplaySettings
     /// <summary>Gets or sets the most entries the inner cache keeps (LRU); 0 for no bound.</summary>
     public int CacheCapacity { get; set; }
 
+    /// <summary>Gets or sets the most bytes the inner cache keeps (LRU), by the trace's sizes; 0 for no bound.</summary>
+    public long CacheCapacityBytes { get; set; }
+
     /// <summary>Gets or sets the simulated origin latency of a miss, in milliseconds (latency figures only).</summary>
     public double OriginLatencyMs { get; set; } = 50;
 

@@ -70,8 +70,8 @@ public sealed class Replayer
     {
         var time = new FakeTimeProvider(TraceClock.Start);
         var clock = new TraceClock();
-        var inner = new VirtualCache(time, _settings.CacheCapacity);
         var origin = new SimulatedOrigin(_values, _settings.DefaultTtl);
+        var inner = new VirtualCache(time, _settings.CacheCapacity, _settings.CacheCapacityBytes, origin.SizeOf);
         var context = new ReplayContext(time, inner, origin, _settings, Prepared);
         await using IReplayPolicy policy = Create(policyName, context, clock);
         IDistributedCache cache = policy.Cache;

@@ -15,7 +15,7 @@ public static class CsvReport
         {
             PolicyResult r = row.Result;
             text.AppendJoin(',',
-                trace, r.Policy, r.Requests, r.Reads, r.Hits, Format.Number(r.HitRatio, "0.######"), r.Misses, r.CompulsoryMisses,
+                Format.Csv(trace), Format.Csv(r.Policy), r.Requests, r.Reads, r.Hits, Format.Number(r.HitRatio, "0.######"), r.Misses, r.CompulsoryMisses,
                 row.MissesAvoided, Format.Number(row.OracleShare, "0.####"), r.Prefetches, r.PrefetchesUsed, r.PrefetchesWasted,
                 Format.Number(r.Precision, "0.####"), Format.Number(row.Yield, "0.####"), Format.Number(r.LibraryPrecision ?? double.NaN, "0.####"), row.ExtraOriginLoads,
                 r.PrefetchLoads, r.OriginLoads, r.WastedBytes, r.Evictions, Format.Number(r.MeanLatencyMs, "0.###"), Format.Number(r.P99LatencyMs, "0.###"),

@@ -46,7 +46,7 @@ public static class Sweep
         {
             (string family, double? parameter) = PolicySpec.Parse(row.Result.Policy);
             text.AppendJoin(',',
-                trace, family, Format.Number(parameter ?? double.NaN, "0.###"), row.MissesAvoided, row.ExtraOriginLoads, row.Result.Prefetches,
+                Format.Csv(trace), Format.Csv(family), Format.Number(parameter ?? double.NaN, "0.###"), row.MissesAvoided, row.ExtraOriginLoads, row.Result.Prefetches,
                 Format.Number(row.Precision, "0.####"), Format.Number(row.Yield, "0.####"), Format.Number(row.Result.LibraryPrecision ?? double.NaN, "0.####"));
             text.AppendLine();
         }

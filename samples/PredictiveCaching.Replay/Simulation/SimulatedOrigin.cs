@@ -105,5 +105,14 @@ internal sealed class SimulatedOrigin
         }
     }
 
+    /// <summary>The size the trace last gave a key (0 when it never named it).</summary>
+    public long SizeOf(string key)
+    {
+        lock (_sync)
+        {
+            return _keys.TryGetValue(key, out (long Size, long TtlTicks) known) ? known.Size : 0;
+        }
+    }
+
     public long TtlTicksFor(double ttlSeconds) => ttlSeconds > 0 ? (long)(ttlSeconds * TimeSpan.TicksPerSecond) : _defaultTtlTicks;
 }

@@ -86,4 +86,26 @@ public class PolicySanityTests
         Assert.Equal(2, result.Hits);
         Assert.Equal(2, result.Evictions);
     }
+
+    [Fact]
+    public async Task Replay_ByteCapacity_EvictsByTheTraceSizes()
+    {
+        // 600 + 500 bytes exceed the 1,000-byte bound, so b evicts a; c (300) fits beside b, b hits; a misses again and
+        // evicts c (least recent) and then b, since 600 + 500 still exceed the bound.
+        TraceRequest[] trace = [new(0, "a", 600, 0, TraceOperation.Read), new(1, "b", 500, 0, TraceOperation.Read), new(2, "c", 300, 0, TraceOperation.Read), new(3, "b", 500, 0, TraceOperation.Read), new(4, "a", 600, 0, TraceOperation.Read)];
+        PolicyResult result = await new Replayer(() => trace, new ReplaySettings { CacheCapacityBytes = 1000 }).RunOneAsync("none");
+        Assert.Equal(1, result.Hits);
+        Assert.Equal(4, result.Misses);
+        Assert.Equal(3, result.Evictions);
+    }
+
+    [Fact]
+    public async Task Replay_ByteCapacity_CountsObjectsLargerThanAValueArray()
+    {
+        // Values are arrays capped at 1 MiB; the bound must count the trace's 10 MB, or both objects would fit in 12 MB.
+        TraceRequest[] trace = [new(0, "a", 10_000_000, 0, TraceOperation.Read), new(1, "b", 10_000_000, 0, TraceOperation.Read), new(2, "a", 10_000_000, 0, TraceOperation.Read)];
+        PolicyResult result = await new Replayer(() => trace, new ReplaySettings { CacheCapacityBytes = 12_000_000 }).RunOneAsync("none");
+        Assert.Equal(0, result.Hits);
+        Assert.Equal(2, result.Evictions);
+    }
 }

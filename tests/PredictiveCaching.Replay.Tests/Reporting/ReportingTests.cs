@@ -83,6 +83,9 @@ public sealed class ReportingTests : IDisposable
         string[] lines = File.ReadAllLines(csv);
         Assert.Equal(6, lines.Length);
         Assert.StartsWith("synthetic,predictive-balanced,0.5,", lines[2], StringComparison.Ordinal);
+        string named = Path.Combine(_folder, "named.csv");
+        CsvReport.Write(named, "NASA, 300 s", rows);
+        Assert.StartsWith("\"NASA, 300 s\",none,", File.ReadAllLines(named)[1], StringComparison.Ordinal);
         Assert.True(new FileInfo(png).Length > 1000);
     }
 }
