@@ -16,7 +16,8 @@ namespace PredictiveCaching.Replay.Policies;
 /// <item>after <c>p:n-1</c> then <c>p:n</c> within the tracker's successor gap, <c>p:n+1</c> when the prefix's
 /// Laplace-smoothed continuation rate reaches the same threshold,</item>
 /// </list>
-/// is loaded unless a live copy is cached. The library runs no cycle here (no source is registered with it).
+/// is loaded unless a live copy is cached. The library's cycle runs only to link reads (no source is registered with
+/// it, so it prefetches nothing).
 /// </summary>
 internal sealed class SuccessorPolicy : IReplayPolicy
 {
@@ -54,8 +55,11 @@ internal sealed class SuccessorPolicy : IReplayPolicy
         }
     }
 
-    public Task OnCycleAsync()
+    public async Task OnCycleAsync()
     {
+        // The library links successors in its cycle (from the recent-reads ring), not on the read path; with no source
+        // registered the cycle links, then stops before scoring ("no prefetch source is registered").
+        await _host.Loader.RunCycleAsync().ConfigureAwait(false);
         long now = _context.Time.GetUtcNow().UtcTicks;
         foreach (string key in _pending)
         {
@@ -76,7 +80,6 @@ internal sealed class SuccessorPolicy : IReplayPolicy
         }
 
         _pending.Clear();
-        return Task.CompletedTask;
     }
 
     public Task FinishAsync() => Task.CompletedTask;

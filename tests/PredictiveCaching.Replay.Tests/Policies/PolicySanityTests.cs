@@ -108,4 +108,19 @@ public class PolicySanityTests
         Assert.Equal(0, result.Hits);
         Assert.Equal(2, result.Evictions);
     }
+
+    [Fact]
+    public async Task Successor_PageThenImage_PrefetchesTheImageFromTheLibrarysLinks()
+    {
+        // Names without numbers, so only the library's successor links (made in its cycle) can predict the image.
+        TraceRequest[] trace = [.. Enumerable.Range(0, 10).SelectMany(i => new TraceRequest[]
+        {
+            new(i * 400, "/ksc.html", 7000, 0, TraceOperation.Read),
+            new((i * 400) + 3, "/images/ksclogo-medium.gif", 5000, 0, TraceOperation.Read),
+        })];
+        IReadOnlyList<PolicyResult> results = await new Replayer(() => trace, new ReplaySettings()).RunAsync(["none", "successor"]);
+        Assert.Equal(20, results[0].Misses);
+        Assert.True(results[1].Misses <= 13, $"successor missed {results[1].Misses} of 20");
+        Assert.Equal(0, results[1].PrefetchesWasted);
+    }
 }
