@@ -59,6 +59,8 @@ public static class Sweep
     {
         ArgumentNullException.ThrowIfNull(rows);
         var plot = new Plot();
+        double highest = 0, widest = 0;
+        (double X, double Y)? oracle = null;
         foreach (IGrouping<string, (ComparisonRow Row, double? Parameter)> family in rows
             .Select(r => (Row: r, Spec: PolicySpec.Parse(r.Result.Policy)))
             .Where(r => r.Spec.Name is not "none")
@@ -70,10 +72,12 @@ public static class Sweep
             double[] ys = [0, .. points.Select(p => (double)p.Row.MissesAvoided)];
             if (family.Key == "oracle")
             {
-                var oracle = plot.Add.Marker(xs[1], ys[1], MarkerShape.FilledDiamond, 12);
-                oracle.LegendText = "oracle";
+                oracle = (xs[1], ys[1]);
                 continue;
             }
+
+            highest = Math.Max(highest, ys.Max());
+            widest = Math.Max(widest, xs.Max());
 
             var line = plot.Add.Scatter(xs, ys);
             line.LegendText = family.Key;
@@ -87,6 +91,21 @@ public static class Sweep
                     label.LabelFontSize = 10;
                     label.LabelFontColor = line.Color;
                 }
+            }
+        }
+
+        if (oracle is { } limit)
+        {
+            // The oracle is often ten times the best policy; drawn to scale it would flatten every curve into the axis.
+            bool offScale = limit.Y > 2 * Math.Max(1, highest);
+            var marker = plot.Add.Marker(limit.X, limit.Y, MarkerShape.FilledDiamond, 12);
+            marker.LegendText = offScale
+                ? string.Create(CultureInfo.InvariantCulture, $"oracle: {limit.Y:+#,0} at {limit.X:+#,0;-#,0;0} (off the scale)")
+                : "oracle";
+            if (offScale)
+            {
+                double margin = Math.Max(1, widest) * 0.04;
+                plot.Axes.SetLimits(-margin, Math.Max(1, widest) + margin, -0.05 * Math.Max(1, highest), 1.15 * Math.Max(1, highest));
             }
         }
 
