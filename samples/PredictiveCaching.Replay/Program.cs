@@ -43,6 +43,18 @@ var replayer = new Replayer(() => TraceReader.Read(trace, format), arguments.Set
 IReadOnlyList<PolicyResult> results = await replayer.RunAsync(arguments.Policies, r =>
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.Policy,-24} hit ratio {r.HitRatio:0.0000}  {r.Requests:N0} requests in {r.ElapsedSeconds:0.00} s ({r.RequestsPerSecond:N0} requests/s)")));
 
+TraceFormat detected = format == TraceFormat.Auto ? TraceReader.Detect(trace) : format;
+if (detected is TraceFormat.NasaTsv or TraceFormat.Clf)
+{
+    // A pass of its own: the policies' passes overlap (the oracle reads ahead) and may stop at --max-requests.
+    var webLog = new WebLogCounts();
+    foreach (TraceRequest _ in TraceReader.Read(trace, detected, webLog))
+    {
+    }
+
+    Console.Error.WriteLine($"  web log (whole file): {webLog}");
+}
+
 IReadOnlyList<ComparisonRow> rows = ComparisonRow.Compare(results);
 Console.WriteLine($"## {name}");
 Console.WriteLine();
@@ -50,7 +62,17 @@ Console.WriteLine(MarkdownTable.Render(rows));
 string csv = Path.Combine(arguments.OutputDirectory, "results.csv");
 CsvReport.Write(csv, name, rows);
 Console.Error.WriteLine($"wrote {csv}");
-if (arguments.Chart)
+if (arguments.IsSweep)
+{
+    string sweepCsv = Path.Combine(arguments.OutputDirectory, "sweep.csv");
+    Sweep.WriteCsv(sweepCsv, name, rows);
+    Console.Error.WriteLine($"wrote {sweepCsv}");
+    string sweepPng = Path.Combine(arguments.OutputDirectory, "sweep.png");
+    Sweep.WriteChart(sweepPng, $"Misses avoided against extra origin loads: {name}", rows);
+    Console.Error.WriteLine($"wrote {sweepPng}");
+}
+
+if (arguments.Chart && !arguments.IsSweep)
 {
     string png = Path.Combine(arguments.OutputDirectory, "hit-ratio.png");
     HitRatioChart.Write(png, $"Hit ratio over time: {name}", results);

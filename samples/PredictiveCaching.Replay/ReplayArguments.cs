@@ -14,7 +14,8 @@ internal sealed class ReplayArguments
         usage: PredictiveCaching.Replay <trace | synthetic> [options]
 
           <trace>                    a trace file (.gz is read on the fly); 'synthetic' generates the synthetic workload
-          --format <f>               auto (default) | cloudphysics | oraclegeneral | metacdn | metakv | plain
+          --format <f>               auto (default) | cloudphysics | oraclegeneral | metacdn | metakv | plain |
+                                     nasatsv | clf (Common Log Format or combined: Apache/nginx access logs)
           --policies <a,b,...>       default: none,refresh-ahead,successor,predictive-aggressive,
                                      predictive-balanced,predictive-conservative,oracle
                                      (add predictive-learned for the library with AddMachineLearning, trained in
@@ -26,11 +27,19 @@ internal sealed class ReplayArguments
           --default-ttl <s>          TTL when the trace gives none (default 300)
           --ignore-trace-ttl         use --default-ttl for every value, whatever the trace says
           --capacity <n>             bound the inner cache to n entries, LRU (default: unbounded)
+          --capacity-bytes <n>       bound the inner cache to n bytes of the trace's sizes, LRU (default: unbounded)
           --cycle <s>                virtual seconds between prefetch cycles (default 1)
           --origin-latency-ms <ms>   latency of a miss in the latency figures (default 50)
           --hit-latency-ms <ms>      latency of a hit in the latency figures (default 1)
           --refresh-fraction <f>     refresh-ahead reloads on a hit after this fraction of the TTL (default 0.9)
+          --refresh-fractions <list> one refresh-ahead row per fraction (e.g. 0.5,0.6,0.7,0.8,0.9) in place of refresh-ahead
+          --sweep                    the frontier: none, oracle, refresh-ahead over --refresh-fractions (default
+                                     0.5..0.95), successor over shares 0.3..0.9, each predictive strategy over
+                                     --thresholds (default 0.3..0.95); writes sweep.csv and sweep.png as well
+          --thresholds <list>        the predictive strategies' ConfidenceThreshold values a sweep runs
+          (any refresh-ahead, successor or predictive-* policy takes a parameter: predictive-balanced@0.6)
           --successor-threshold <f>  successor policy: least successor share to prefetch (default 0.7)
+          --max-concurrency <n>      the library's Prefetch.MaxConcurrency: most loads a cycle starts (default: the library's, 4)
           --max-requests <n>         replay only the first n requests
           --synthetic-seconds <s>    length of the generated synthetic workload (default 3600)
           --no-chart                 skip the PNG
@@ -55,6 +64,13 @@ internal sealed class ReplayArguments
 
     public ReplaySettings Settings { get; } = new();
 
+    /// <summary>Gets a value indicating whether to run the frontier sweep (<see cref="Reporting.Sweep"/>).</summary>
+    public bool IsSweep { get; private set; }
+
+    public IReadOnlyList<double>? RefreshFractions { get; private set; }
+
+    public IReadOnlyList<double>? Thresholds { get; private set; }
+
     public static ReplayArguments Parse(IReadOnlyList<string> args)
     {
         var parsed = new ReplayArguments();
@@ -66,21 +82,26 @@ internal sealed class ReplayArguments
             switch (arg)
             {
                 case "-h" or "--help": parsed.Help = true; break;
-                case "--format": parsed.Format = Enum.Parse<TraceFormat>(Value(), ignoreCase: true); break;
+                case "--format": parsed.Format = ParseFormat(Value()); break;
                 case "--policies": parsed.Policies = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--out": parsed.OutputDirectory = Value(); break;
                 case "--name": parsed.Name = Value(); break;
                 case "--default-ttl": parsed.Settings.DefaultTtl = TimeSpan.FromSeconds(Number()); break;
                 case "--ignore-trace-ttl": parsed.Settings.IgnoreTraceTtl = true; break;
                 case "--capacity": parsed.Settings.CacheCapacity = (int)Number(); break;
+                case "--capacity-bytes": parsed.Settings.CacheCapacityBytes = (long)Number(); break;
                 case "--cycle": parsed.Settings.CycleInterval = TimeSpan.FromSeconds(Number()); break;
                 case "--origin-latency-ms": parsed.Settings.OriginLatencyMs = Number(); break;
                 case "--hit-latency-ms": parsed.Settings.HitLatencyMs = Number(); break;
                 case "--refresh-fraction": parsed.Settings.RefreshAheadFraction = Number(); break;
                 case "--successor-threshold": parsed.Settings.SuccessorThreshold = Number(); break;
+                case "--max-concurrency": parsed.Settings.MaxConcurrency = (int)Number(); break;
                 case "--max-requests": parsed.Settings.MaxRequests = (long)Number(); break;
                 case "--synthetic-seconds": parsed.SyntheticSeconds = (int)Number(); break;
                 case "--no-chart": parsed.Chart = false; break;
+                case "--sweep": parsed.IsSweep = true; break;
+                case "--refresh-fractions": parsed.RefreshFractions = Numbers(Value()); break;
+                case "--thresholds": parsed.Thresholds = Numbers(Value()); break;
                 case "--all-policies": parsed.Policies = Replayer.AllPolicies; break;
                 case "--retrain-minutes": parsed.Settings.RetrainInterval = TimeSpan.FromMinutes(Number()); break;
                 default:
@@ -94,9 +115,34 @@ internal sealed class ReplayArguments
             }
         }
 
+        if (parsed.IsSweep)
+        {
+            parsed.Policies = Reporting.Sweep.Policies(
+                parsed.Thresholds ?? Reporting.Sweep.DefaultThresholds,
+                parsed.RefreshFractions ?? Reporting.Sweep.DefaultRefreshFractions,
+                Reporting.Sweep.DefaultSuccessorShares);
+        }
+        else if (parsed.RefreshFractions is { } fractions)
+        {
+            // One row per fraction where refresh-ahead stood (or after none when it was not named).
+            var policies = new List<string>(parsed.Policies);
+            int at = policies.IndexOf("refresh-ahead");
+            if (at >= 0)
+            {
+                policies.RemoveAt(at);
+            }
+            else
+            {
+                at = Math.Min(policies.Count, policies.IndexOf("none") + 1);
+            }
+
+            policies.InsertRange(at, fractions.Select(f => PredictiveCaching.Replay.Policies.PolicySpec.Format("refresh-ahead", f)));
+            parsed.Policies = policies;
+        }
+
         foreach (string policy in parsed.Policies)
         {
-            if (!Replayer.AllPolicies.Contains(policy))
+            if (!Replayer.IsKnown(policy))
             {
                 throw new ArgumentException($"unknown policy '{policy}'; known: {string.Join(", ", Replayer.AllPolicies)}");
             }
@@ -104,4 +150,13 @@ internal sealed class ReplayArguments
 
         return parsed;
     }
+
+    private static double[] Numbers(string list) =>
+        [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture))];
+
+    private static TraceFormat ParseFormat(string value) => value.ToUpperInvariant() switch
+    {
+        "COMBINED" or "COMMON" or "ACCESSLOG" => TraceFormat.Clf,
+        _ => Enum.Parse<TraceFormat>(value, ignoreCase: true),
+    };
 }

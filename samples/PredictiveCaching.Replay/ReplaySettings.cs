@@ -16,6 +16,9 @@ public sealed class ReplaySettings
     /// <summary>Gets or sets the most entries the inner cache keeps (LRU); 0 for no bound.</summary>
     public int CacheCapacity { get; set; }
 
+    /// <summary>Gets or sets the most bytes the inner cache keeps (LRU), by the trace's sizes; 0 for no bound.</summary>
+    public long CacheCapacityBytes { get; set; }
+
     /// <summary>Gets or sets the simulated origin latency of a miss, in milliseconds (latency figures only).</summary>
     public double OriginLatencyMs { get; set; } = 50;
 
@@ -49,6 +52,9 @@ public sealed class ReplaySettings
     /// enough samples are labelled). Shorter than the library's 1-hour default so that a 2-hour trace sees several.
     /// </summary>
     public TimeSpan RetrainInterval { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>Gets or sets the library's <c>Prefetch.MaxConcurrency</c> (0: the library's default, 4): the most loads one cycle starts.</summary>
+    public int MaxConcurrency { get; set; }
 
     /// <summary>Gets or sets the most requests replayed (0: all).</summary>
     public long MaxRequests { get; set; }

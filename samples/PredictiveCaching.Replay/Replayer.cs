@@ -70,8 +70,8 @@ public sealed class Replayer
     {
         var time = new FakeTimeProvider(TraceClock.Start);
         var clock = new TraceClock();
-        var inner = new VirtualCache(time, _settings.CacheCapacity);
         var origin = new SimulatedOrigin(_values, _settings.DefaultTtl);
+        var inner = new VirtualCache(time, _settings.CacheCapacity, _settings.CacheCapacityBytes, origin.SizeOf);
         var context = new ReplayContext(time, inner, origin, _settings, Prepared);
         await using IReplayPolicy policy = Create(policyName, context, clock);
         IDistributedCache cache = policy.Cache;
@@ -162,6 +162,7 @@ public sealed class Replayer
             PrefetchesWasted = figures.Wasted,
             WastedBytes = figures.WastedBytes,
             OriginLoads = originLoads,
+            PrefetchLoads = origin.PrefetchLoads,
             Evictions = figures.Evictions,
             LibraryPrecision = library?.Precision,
             LibraryPrefetchesCompleted = library?.Completed,
@@ -180,18 +181,34 @@ public sealed class Replayer
         }
     }
 
-    private static IReplayPolicy Create(string name, ReplayContext context, TraceClock clock) => name switch
+    /// <summary>Whether <paramref name="spec"/> names a known policy, with a parameter only where one applies.</summary>
+    public static bool IsKnown(string spec)
     {
-        NoPrefetchPolicy.PolicyName => new NoPrefetchPolicy(context),
-        RefreshAheadPolicy.PolicyName => new RefreshAheadPolicy(context),
-        SuccessorPolicy.PolicyName => new SuccessorPolicy(context),
-        "predictive-aggressive" => new PredictivePolicy(context, PrefetchStrategyKind.Aggressive),
-        "predictive-balanced" => new PredictivePolicy(context, PrefetchStrategyKind.Balanced),
-        "predictive-conservative" => new PredictivePolicy(context, PrefetchStrategyKind.Conservative),
-        LearnedPolicy.PolicyName => new LearnedPolicy(context),
-        OraclePolicy.PolicyName => new OraclePolicy(context, clock),
-        _ => throw new ArgumentException($"unknown policy '{name}'; known: {string.Join(", ", AllPolicies)}", nameof(name)),
-    };
+        (string name, double? parameter) = PolicySpec.Parse(spec);
+        return AllPolicies.Contains(name)
+            && (parameter is null || name is RefreshAheadPolicy.PolicyName or SuccessorPolicy.PolicyName || name.StartsWith("predictive-", StringComparison.Ordinal) && name != LearnedPolicy.PolicyName);
+    }
+
+    private static IReplayPolicy Create(string spec, ReplayContext context, TraceClock clock)
+    {
+        (string name, double? parameter) = PolicySpec.Parse(spec);
+        if (!IsKnown(spec))
+        {
+            throw new ArgumentException($"unknown policy '{spec}'; known: {string.Join(", ", AllPolicies)} (refresh-ahead, successor and predictive-aggressive/balanced/conservative take @<value>)", nameof(spec));
+        }
+
+        return name switch
+        {
+            NoPrefetchPolicy.PolicyName => new NoPrefetchPolicy(context),
+            RefreshAheadPolicy.PolicyName => new RefreshAheadPolicy(context, parameter),
+            SuccessorPolicy.PolicyName => new SuccessorPolicy(context, parameter),
+            "predictive-aggressive" => new PredictivePolicy(context, PrefetchStrategyKind.Aggressive, parameter),
+            "predictive-balanced" => new PredictivePolicy(context, PrefetchStrategyKind.Balanced, parameter),
+            "predictive-conservative" => new PredictivePolicy(context, PrefetchStrategyKind.Conservative, parameter),
+            LearnedPolicy.PolicyName => new LearnedPolicy(context),
+            _ => new OraclePolicy(context, clock),
+        };
+    }
 
     // The stream every policy sees: the request limit applied, and the trace's TTLs dropped when asked.
     private IEnumerable<TraceRequest> Prepared()

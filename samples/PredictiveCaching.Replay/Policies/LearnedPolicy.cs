@@ -63,16 +63,14 @@ internal sealed class LearnedPolicy : IReplayPolicy
     public async Task OnCycleAsync()
     {
         await TrainIfDueAsync().ConfigureAwait(false);
-        await _host.Loader.RunCycleAsync().ConfigureAwait(false);
-        await _host.Loader.WaitForPrefetchesAsync().ConfigureAwait(false);
+        await _host.RunCycleAsync().ConfigureAwait(false);
     }
 
     public async Task FinishAsync()
     {
         _context.Origin.Closed = true;
         _context.Time.Advance(TimeSpan.FromSeconds(601) + _context.Settings.CycleInterval);
-        await _host.Loader.RunCycleAsync().ConfigureAwait(false);
-        await _host.Loader.WaitForPrefetchesAsync().ConfigureAwait(false);
+        await _host.RunCycleAsync().ConfigureAwait(false);
         Library = _host.Figures();
         Console.Error.WriteLine($"  {PolicyName}: {Trainings.Count} trainings; predictor at the end: {_active.Current.Kind}");
         foreach (string training in Trainings)

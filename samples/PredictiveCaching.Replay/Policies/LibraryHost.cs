@@ -21,9 +21,22 @@ namespace PredictiveCaching.Replay.Policies;
 internal sealed class LibraryHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
+    private readonly LoadGate _gate = new();
+    private readonly ReplayContext _context;
+    private long _started;
+    private long _saturated;
+    private long _budget;
+    private long _below;
+    private long _inFlight;
 
-    public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource, Action<IPredictiveLoadingBuilder>? configure = null)
+    /// <param name="context">The replay's clock, caches and origin.</param>
+    /// <param name="strategy">The fixed strategy.</param>
+    /// <param name="withSource">Whether the simulated origin is registered as the prefetch source.</param>
+    /// <param name="configure">More configuration (machine learning).</param>
+    /// <param name="threshold">The strategy's <c>ConfidenceThreshold</c> in place of its default (a sweep), or null.</param>
+    public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource, Action<IPredictiveLoadingBuilder>? configure = null, double? threshold = null)
     {
+        _context = context;
         var services = new ServiceCollection();
 
         // Both before AddPredictiveLoading: it keeps an existing TimeProvider and decorates the last IDistributedCache.
@@ -35,11 +48,21 @@ internal sealed class LibraryHost : IAsyncDisposable
             o.Strategies.Adaptive = false;
             o.Prefetch.CycleInterval = context.Settings.CycleInterval;
             o.Prefetch.DefaultTimeToLive = context.Settings.DefaultTtl;
+            if (context.Settings.MaxConcurrency > 0)
+            {
+                o.Prefetch.MaxConcurrency = context.Settings.MaxConcurrency;
+            }
+
             o.Warming.Enabled = false;
+            if (threshold is { } probability)
+            {
+                o.Strategies.For(strategy).ConfidenceThreshold = probability;
+            }
+
         });
         if (withSource)
         {
-            SimulatedOriginSource(builder, context);
+            SimulatedOriginSource(builder, context, _gate);
         }
 
         configure?.Invoke(builder);
@@ -58,6 +81,44 @@ internal sealed class LibraryHost : IAsyncDisposable
 
     public IServiceProvider Services => _provider;
 
+    /// <summary>Gets the cycles' dispatch counts summed over the run, for the run's log.</summary>
+    public string CycleTally => FormattableString.Invariant(
+        $"started {_started:N0}, skipped: saturated {_saturated:N0}, budget {_budget:N0}, below threshold {_below:N0}, in flight {_inFlight:N0}");
+
+    /// <summary>
+    /// One prefetch cycle, then waits for every prefetch it started. The origin's loads are held until the cycle has
+    /// finished dispatching: see <see cref="LoadGate"/>.
+    /// </summary>
+    public async Task<PrefetchCycleResult> RunCycleAsync()
+    {
+        PrefetchCycleResult result;
+        _gate.Close();
+        try
+        {
+            result = await Loader.RunCycleAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Open();
+        }
+
+        Tally(result);
+        await Loader.WaitForPrefetchesAsync().ConfigureAwait(false);
+
+        // A load the library did not write (superseded) must not mark the application's next write of the key as prefetched.
+        _context.Inner.ClearExpectedPrefetches();
+        return result;
+    }
+
+    private void Tally(PrefetchCycleResult result)
+    {
+        _started += result.Started;
+        _saturated += result.SkippedSaturated;
+        _budget += result.SkippedBudget;
+        _below += result.SkippedBelowThreshold;
+        _inFlight += result.SkippedInFlight;
+    }
+
     public LibraryFigures Figures()
     {
         PredictiveLoaderStatus status = Loader.GetStatus();
@@ -66,9 +127,12 @@ internal sealed class LibraryHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
 
-    private static void SimulatedOriginSource(IPredictiveLoadingBuilder builder, ReplayContext context) =>
-        builder.AddSource(static _ => true, (key, _) =>
-            ValueTask.FromResult(context.Origin.TryLoadForPrefetch(key, context.Inner, out byte[] value, out DistributedCacheEntryOptions options)
+    private static void SimulatedOriginSource(IPredictiveLoadingBuilder builder, ReplayContext context, LoadGate gate) =>
+        builder.AddSource(static _ => true, async (key, _) =>
+        {
+            await gate.WhenOpen.ConfigureAwait(false);
+            return context.Origin.TryLoadForPrefetch(key, context.Inner, out byte[] value, out DistributedCacheEntryOptions options)
                 ? new PrefetchedValue(value, options)
-                : null));
+                : null;
+        });
 }

@@ -14,16 +14,15 @@ internal sealed class PredictivePolicy : IReplayPolicy
 {
     private readonly ReplayContext _context;
     private readonly LibraryHost _host;
-    private readonly PrefetchStrategyKind _strategy;
 
-    public PredictivePolicy(ReplayContext context, PrefetchStrategyKind strategy)
+    public PredictivePolicy(ReplayContext context, PrefetchStrategyKind strategy, double? threshold = null)
     {
         _context = context;
-        _strategy = strategy;
-        _host = new LibraryHost(context, strategy, withSource: true);
+        _host = new LibraryHost(context, strategy, withSource: true, threshold: threshold);
+        Name = PolicySpec.Format("predictive-" + strategy.ToString().ToLowerInvariant(), threshold);
     }
 
-    public string Name => "predictive-" + _strategy.ToString().ToLowerInvariant();
+    public string Name { get; }
 
     public IDistributedCache Cache => _host.Cache;
 
@@ -35,8 +34,7 @@ internal sealed class PredictivePolicy : IReplayPolicy
 
     public async Task OnCycleAsync()
     {
-        await _host.Loader.RunCycleAsync().ConfigureAwait(false);
-        await _host.Loader.WaitForPrefetchesAsync().ConfigureAwait(false);
+        await _host.RunCycleAsync().ConfigureAwait(false);
     }
 
     public async Task FinishAsync()
@@ -46,6 +44,7 @@ internal sealed class PredictivePolicy : IReplayPolicy
         _context.Time.Advance(TimeSpan.FromSeconds(601) + _context.Settings.CycleInterval);
         await OnCycleAsync().ConfigureAwait(false);
         Library = _host.Figures();
+        Console.Error.WriteLine($"  {Name}: {_host.CycleTally}");
     }
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();

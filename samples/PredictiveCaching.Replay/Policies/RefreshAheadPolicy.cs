@@ -4,15 +4,17 @@ using PredictiveCaching.Replay.Readers;
 namespace PredictiveCaching.Replay.Policies;
 
 /// <summary>
-/// TTL refresh-ahead as FusionCache's eager refresh does it: a hit on a copy older than a fixed fraction (0.9) of its
-/// TTL starts a background reload, so the next read finds a fresh copy. The reload is done at once: in virtual time a
+/// TTL refresh-ahead as FusionCache's eager refresh does it: a hit on a copy older than a fixed fraction (0.9 unless
+/// given) of its TTL starts a background reload, so the next read finds a fresh copy. The reloaded copy is a prefetch:
+/// if it is read it counts as used, though the copy it replaced would have served that read too when it was still
+/// within its TTL; only the yield (misses avoided per prefetch) shows that. The reload is done at once: in virtual time a
 /// 50 ms origin call completes long before the next request that could notice. Implemented here, not by the library.
 /// </summary>
-internal sealed class RefreshAheadPolicy(ReplayContext context) : IReplayPolicy
+internal sealed class RefreshAheadPolicy(ReplayContext context, double? fraction = null) : IReplayPolicy
 {
     public const string PolicyName = "refresh-ahead";
 
-    public string Name => PolicyName;
+    public string Name { get; } = PolicySpec.Format(PolicyName, fraction);
 
     public IDistributedCache Cache => context.Inner;
 
@@ -27,7 +29,7 @@ internal sealed class RefreshAheadPolicy(ReplayContext context) : IReplayPolicy
         }
 
         long now = context.Time.GetUtcNow().UtcTicks;
-        long threshold = written + (long)((expires - written) * context.Settings.RefreshAheadFraction);
+        long threshold = written + (long)((expires - written) * (fraction ?? context.Settings.RefreshAheadFraction));
         if (now >= threshold && context.Origin.TryLoadForPrefetch(request.Key, context.Inner, out byte[] value, out DistributedCacheEntryOptions options))
         {
             context.Inner.Set(request.Key, value, options);

@@ -16,7 +16,8 @@ namespace PredictiveCaching.Replay.Policies;
 /// <item>after <c>p:n-1</c> then <c>p:n</c> within the tracker's successor gap, <c>p:n+1</c> when the prefix's
 /// Laplace-smoothed continuation rate reaches the same threshold,</item>
 /// </list>
-/// is loaded unless a live copy is cached. The library runs no cycle here (no source is registered with it).
+/// is loaded unless a live copy is cached. The library's cycle runs only to link reads (no source is registered with
+/// it, so it prefetches nothing).
 /// </summary>
 internal sealed class SuccessorPolicy : IReplayPolicy
 {
@@ -30,13 +31,17 @@ internal sealed class SuccessorPolicy : IReplayPolicy
     private readonly Dictionary<string, long> _lastRead = new(StringComparer.Ordinal);
     private readonly SuccessorLink[] _links = new SuccessorLink[8];
 
-    public SuccessorPolicy(ReplayContext context)
+    private readonly double _threshold;
+
+    public SuccessorPolicy(ReplayContext context, double? threshold = null)
     {
         _context = context;
+        _threshold = threshold ?? context.Settings.SuccessorThreshold;
+        Name = PolicySpec.Format(PolicyName, threshold);
         _host = new LibraryHost(context, PrefetchStrategyKind.Balanced, withSource: false);
     }
 
-    public string Name => PolicyName;
+    public string Name { get; }
 
     public IDistributedCache Cache => _host.Cache;
 
@@ -50,8 +55,11 @@ internal sealed class SuccessorPolicy : IReplayPolicy
         }
     }
 
-    public Task OnCycleAsync()
+    public async Task OnCycleAsync()
     {
+        // The library links successors in its cycle (from the recent-reads ring), not on the read path; with no source
+        // registered the cycle links, then stops before scoring ("no prefetch source is registered").
+        await _host.Loader.RunCycleAsync().ConfigureAwait(false);
         long now = _context.Time.GetUtcNow().UtcTicks;
         foreach (string key in _pending)
         {
@@ -61,7 +69,7 @@ internal sealed class SuccessorPolicy : IReplayPolicy
                 long reads = Math.Max(1, entry.ReadCount);
                 for (int i = 0; i < count; i++)
                 {
-                    if (_links[i].Count / (double)reads >= _context.Settings.SuccessorThreshold)
+                    if (_links[i].Count / (double)reads >= _threshold)
                     {
                         Prefetch(_links[i].Successor.Key);
                     }
@@ -72,7 +80,6 @@ internal sealed class SuccessorPolicy : IReplayPolicy
         }
 
         _pending.Clear();
-        return Task.CompletedTask;
     }
 
     public Task FinishAsync() => Task.CompletedTask;
@@ -99,7 +106,7 @@ internal sealed class SuccessorPolicy : IReplayPolicy
         _prefixes.TryGetValue(prefix, out (long Reads, long Continued) counts);
         counts = (counts.Reads + 1, counts.Continued + (continues ? 1 : 0));
         _prefixes[prefix] = counts;
-        if (continues && (counts.Continued + 1d) / (counts.Reads + 2d) >= _context.Settings.SuccessorThreshold)
+        if (continues && (counts.Continued + 1d) / (counts.Reads + 2d) >= _threshold)
         {
             Prefetch(SequenceNeighbours.Name(prefix, number + 1));
         }

@@ -1,6 +1,6 @@
 namespace PredictiveCaching.Replay.Readers;
 
-/// <summary>The trace formats the replayer reads (see <c>../shared/traces/README.md</c>).</summary>
+/// <summary>The trace formats the replayer reads (the README of the shared traces folder describes each).</summary>
 public enum TraceFormat
 {
     /// <summary>Detect from the file name, then from the header row.</summary>
@@ -20,4 +20,10 @@ public enum TraceFormat
 
     /// <summary>Plain CSV <c>timestamp_seconds,key,value_size[,ttl_seconds][,op]</c>, with or without a header.</summary>
     Plain,
+
+    /// <summary>The NASA 1995 HTTP log's TSV conversion: <c>host logname time method url response bytes</c>, Unix seconds.</summary>
+    NasaTsv,
+
+    /// <summary>A web server access log in Common Log Format or the combined format (Apache, nginx).</summary>
+    Clf,
 }

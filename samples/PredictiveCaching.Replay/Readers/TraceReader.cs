@@ -10,7 +10,8 @@ public static class TraceReader
     /// <param name="path">The trace file (<c>.gz</c> is decompressed on the fly).</param>
     /// <param name="format">The format, or <see cref="TraceFormat.Auto"/> to detect it.</param>
     /// <returns>The requests, in file order.</returns>
-    public static IEnumerable<TraceRequest> Read(string path, TraceFormat format = TraceFormat.Auto)
+    /// <param name="webLog">For web logs: filled with what the last pass kept and skipped.</param>
+    public static IEnumerable<TraceRequest> Read(string path, TraceFormat format = TraceFormat.Auto, WebLogCounts? webLog = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (format == TraceFormat.Auto)
@@ -25,11 +26,13 @@ public static class TraceReader
             TraceFormat.MetaCdn => MetaCdnReader.Read(path),
             TraceFormat.MetaKv => MetaKvReader.Read(path),
             TraceFormat.Plain => PlainCsvReader.Read(path),
+            TraceFormat.NasaTsv => NasaTsvReader.Read(path, webLog),
+            TraceFormat.Clf => CommonLogReader.Read(path, webLog),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown trace format"),
         };
     }
 
-    /// <summary>Detects the format from the file name (<c>.oracleGeneral.bin</c>), else from the header row.</summary>
+    /// <summary>Detects the format from the file name (<c>.oracleGeneral.bin</c>), else from the first line (a header, or a CLF line).</summary>
     /// <param name="path">The trace file.</param>
     /// <returns>The detected format; <see cref="TraceFormat.Plain"/> when nothing else matches.</returns>
     public static TraceFormat Detect(string path)
@@ -50,6 +53,16 @@ public static class TraceReader
         if (header.StartsWith(MetaCdnReader.HeaderStart, StringComparison.Ordinal))
         {
             return TraceFormat.MetaCdn;
+        }
+
+        if (header.StartsWith(NasaTsvReader.HeaderStart, StringComparison.Ordinal))
+        {
+            return TraceFormat.NasaTsv;
+        }
+
+        if (CommonLogReader.LooksLikeCommonLog(header))
+        {
+            return TraceFormat.Clf;
         }
 
         return header.StartsWith("op_time,", StringComparison.Ordinal) || header.Contains(",op_count,", StringComparison.Ordinal)

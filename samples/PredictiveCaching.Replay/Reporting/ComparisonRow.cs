@@ -3,8 +3,14 @@ namespace PredictiveCaching.Replay.Reporting;
 /// <summary>A policy's result next to the baseline (<c>none</c>) and the limit (<c>oracle</c>) of the same run.</summary>
 public sealed record ComparisonRow(PolicyResult Result, long MissesAvoided, double OracleShare, long ExtraOriginLoads)
 {
-    /// <summary>Gets the precision reported: the library's own (settled outcomes) for library policies, else the ledger's.</summary>
-    public double Precision => Result.LibraryPrecision ?? Result.Precision;
+    /// <summary>Gets the ledger's precision (<see cref="PolicyResult.Precision"/>), counted alike for every policy.</summary>
+    public double Precision => Result.Precision;
+
+    /// <summary>
+    /// Gets misses avoided per prefetched copy. A refresh of a copy that was still valid counts as used when it is read,
+    /// but avoids nothing; precision cannot tell the two apart, yield can. It is negative when prefetching made misses.
+    /// </summary>
+    public double Yield => Result.Prefetches == 0 ? double.NaN : MissesAvoided / (double)Result.Prefetches;
 
     public static IReadOnlyList<ComparisonRow> Compare(IReadOnlyList<PolicyResult> results)
     {
@@ -17,7 +23,8 @@ public sealed record ComparisonRow(PolicyResult Result, long MissesAvoided, doub
         {
             long avoided = none is null ? 0 : none.Misses - result.Misses;
             double share = oracleAvoided > 0 ? avoided / (double)oracleAvoided : double.NaN;
-            long extra = none is null ? 0 : result.OriginLoads - none.OriginLoads;
+            // Exactly the extra work the origin does: this policy's misses and prefetch loads beyond none's misses.
+            long extra = none is null ? 0 : result.Misses + result.PrefetchLoads - none.Misses;
             rows.Add(new ComparisonRow(result, avoided, share, extra));
         }
 

@@ -21,5 +21,9 @@ internal static class Format
         _ => value.ToString(CultureInfo.InvariantCulture) + " B",
     };
 
+    /// <summary>A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.</summary>
+    public static string Csv(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
     public static string Number(double value, string format) => double.IsNaN(value) ? "" : value.ToString(format, CultureInfo.InvariantCulture);
 }

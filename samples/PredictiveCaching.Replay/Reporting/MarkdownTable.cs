@@ -9,8 +9,8 @@ public static class MarkdownTable
     {
         ArgumentNullException.ThrowIfNull(rows);
         var text = new StringBuilder();
-        text.AppendLine("| policy | reads | hit ratio | misses | compulsory | avoided vs none | share of oracle | prefetches | precision | extra origin loads | wasted bytes | mean ms | p99 ms |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| policy | reads | hit ratio | misses | compulsory | avoided vs none | share of oracle | prefetches | precision | yield | library precision | extra origin loads | wasted bytes | mean ms |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (ComparisonRow row in rows)
         {
             PolicyResult r = row.Result;
@@ -23,10 +23,11 @@ public static class MarkdownTable
                 .Append(" | ").Append(Format.Percent(row.OracleShare))
                 .Append(" | ").Append(Format.Count(r.Prefetches))
                 .Append(" | ").Append(Format.Percent(row.Precision))
+                .Append(" | ").Append(Format.Number(row.Yield, "0.00"))
+                .Append(" | ").Append(r.LibraryPrecision is { } library ? Format.Percent(library) : "")
                 .Append(" | ").Append(Format.Signed(row.ExtraOriginLoads))
                 .Append(" | ").Append(Format.Bytes(r.WastedBytes))
                 .Append(" | ").Append(Format.Number(r.MeanLatencyMs, "0.0"))
-                .Append(" | ").Append(Format.Number(r.P99LatencyMs, "0"))
                 .AppendLine(" |");
         }
 

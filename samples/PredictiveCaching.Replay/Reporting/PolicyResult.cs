@@ -32,6 +32,9 @@ public sealed record PolicyResult
     /// <summary>Gets every load from the origin: the application's misses plus prefetches.</summary>
     public long OriginLoads { get; init; }
 
+    /// <summary>Gets the origin loads made for prefetches (written or not: a superseded load still cost the origin).</summary>
+    public long PrefetchLoads { get; init; }
+
     public long Evictions { get; init; }
 
     /// <summary>Gets the library's own precision (used / (used + wasted), settled outcomes), for library policies.</summary>
@@ -51,6 +54,10 @@ public sealed record PolicyResult
 
     public double RequestsPerSecond => ElapsedSeconds <= 0 ? double.NaN : Requests / ElapsedSeconds;
 
-    /// <summary>Gets used / prefetched, by the inner cache's ledger (an unread copy left at the end counts as wasted).</summary>
+    /// <summary>
+    /// Gets used / prefetched by the inner cache's ledger, the same for every policy: a prefetched copy is used only when
+    /// a read is served by it within its life (before it expires, is evicted, overwritten or removed); one unread when
+    /// it goes, or still unread at the end of the trace, is wasted.
+    /// </summary>
     public double Precision => Prefetches == 0 ? double.NaN : PrefetchesUsed / (double)Prefetches;
 }

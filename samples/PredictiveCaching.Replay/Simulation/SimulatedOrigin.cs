@@ -36,12 +36,21 @@ internal sealed class SimulatedOrigin
 
     public long TotalLoads => ApplicationLoads + PrefetchLoads;
 
-    /// <summary>Records the size and TTL the trace gives a key; <paramref name="ttlSeconds"/> 0 means the default.</summary>
+    /// <summary>
+    /// Records the size and TTL the trace gives a key; <paramref name="ttlSeconds"/> 0 means the default, and
+    /// <paramref name="size"/> 0 means unknown: the key keeps the size last seen (a web log's 304 carries no bytes, and
+    /// a prefetch after it must not load an empty object).
+    /// </summary>
     public void Observe(string key, long size, double ttlSeconds)
     {
         long ttl = ttlSeconds > 0 ? (long)(ttlSeconds * TimeSpan.TicksPerSecond) : _defaultTtlTicks;
         lock (_sync)
         {
+            if (size <= 0 && _keys.TryGetValue(key, out (long Size, long TtlTicks) known))
+            {
+                size = known.Size;
+            }
+
             _keys[key] = (size, ttl);
         }
     }
@@ -93,6 +102,15 @@ internal sealed class SimulatedOrigin
             }
 
             return options;
+        }
+    }
+
+    /// <summary>The size the trace last gave a key (0 when it never named it).</summary>
+    public long SizeOf(string key)
+    {
+        lock (_sync)
+        {
+            return _keys.TryGetValue(key, out (long Size, long TtlTicks) known) ? known.Size : 0;
         }
     }
 

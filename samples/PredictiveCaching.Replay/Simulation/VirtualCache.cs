@@ -4,7 +4,7 @@ namespace PredictiveCaching.Replay.Simulation;
 
 /// <summary>
 /// The inner cache of a replay: an <see cref="IDistributedCache"/> whose expirations follow the (virtual)
-/// <see cref="TimeProvider"/>, optionally bounded to a number of entries with least-recently-used eviction.
+/// <see cref="TimeProvider"/>, optionally bounded to a number of entries or of bytes with least-recently-used eviction.
 /// </summary>
 /// <remarks>
 /// It also keeps the ledger of prefetched copies, so that used and wasted prefetches and wasted bytes are counted
@@ -16,6 +16,9 @@ internal sealed class VirtualCache : IDistributedCache
 {
     private readonly TimeProvider _time;
     private readonly int _capacity;
+    private readonly long _capacityBytes;
+    private readonly Func<string, long>? _traceSize;
+    private long _bytes;
     private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
     private readonly LinkedList<Entry> _lru = new();
     private readonly Dictionary<string, long> _expectedPrefetches = new(StringComparer.Ordinal);
@@ -28,13 +31,23 @@ internal sealed class VirtualCache : IDistributedCache
 
     /// <param name="time">The clock expirations follow.</param>
     /// <param name="capacity">The most entries kept (least recently used evicted first); 0 for no bound.</param>
-    public VirtualCache(TimeProvider time, int capacity = 0)
+    /// <param name="capacityBytes">The most bytes kept, by the trace's sizes (least recently used evicted first); 0 for no bound.</param>
+    /// <param name="traceSize">
+    /// The trace's size of a key's value. Values are shared arrays capped at 1 MiB (<see cref="ValuePool"/>), so their
+    /// length would undercount a CDN's objects; without it, a byte bound counts value lengths.
+    /// </param>
+    public VirtualCache(TimeProvider time, int capacity = 0, long capacityBytes = 0, Func<string, long>? traceSize = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(capacityBytes);
         _time = time;
         _capacity = capacity;
+        _capacityBytes = capacityBytes;
+        _traceSize = traceSize;
     }
+
+    private bool Bounded => _capacity > 0 || _capacityBytes > 0;
 
     public int Count
     {
@@ -90,6 +103,7 @@ internal sealed class VirtualCache : IDistributedCache
 
             _entries.Clear();
             _lru.Clear();
+            _bytes = 0;
             return Figures();
         }
     }
@@ -130,7 +144,7 @@ internal sealed class VirtualCache : IDistributedCache
                 entry.ExpiresTicks = Math.Min(entry.AbsoluteTicks, now + entry.SlidingTicks);
             }
 
-            if (_capacity > 0)
+            if (Bounded)
             {
                 _lru.Remove(node);
                 _lru.AddFirst(node);
@@ -159,23 +173,27 @@ internal sealed class VirtualCache : IDistributedCache
                 _prefetchWrites++;
             }
 
-            var entry = new Entry(key, value, now, absolute, sliding, prefetched, prefetched ? traceSize : value.LongLength);
+            long size = prefetched ? traceSize : _traceSize?.Invoke(key) ?? value.LongLength;
+            var entry = new Entry(key, value, now, absolute, sliding, prefetched, size);
             if (_entries.TryGetValue(key, out LinkedListNode<Entry>? existing))
             {
                 Settle(existing.Value);
+                _bytes += size - existing.Value.TraceSize;
                 existing.Value = entry;
-                if (_capacity > 0)
+                if (Bounded)
                 {
                     _lru.Remove(existing);
                     _lru.AddFirst(existing);
                 }
-
-                return;
+            }
+            else
+            {
+                _entries[key] = _lru.AddFirst(entry);
+                _bytes += size;
             }
 
-            LinkedListNode<Entry> node = _lru.AddFirst(entry);
-            _entries[key] = node;
-            if (_capacity > 0 && _entries.Count > _capacity)
+            // The entry just written stays even when it alone exceeds the byte bound: a cache serves what it just loaded.
+            while (_entries.Count > 1 && ((_capacity > 0 && _entries.Count > _capacity) || (_capacityBytes > 0 && _bytes > _capacityBytes)))
             {
                 _evictions++;
                 Drop(_lru.Last!);
@@ -189,11 +207,22 @@ internal sealed class VirtualCache : IDistributedCache
         return Task.CompletedTask;
     }
 
-    public void Refresh(string key) => Get(key);
+    /// <summary>Slides the expiry only: a refresh serves no read, so it never makes a prefetched copy used.</summary>
+    public void Refresh(string key)
+    {
+        lock (_sync)
+        {
+            long now = _time.GetUtcNow().UtcTicks;
+            if (_entries.TryGetValue(key, out LinkedListNode<Entry>? node) && node.Value.ExpiresTicks > now && node.Value.SlidingTicks > 0)
+            {
+                node.Value.ExpiresTicks = Math.Min(node.Value.AbsoluteTicks, now + node.Value.SlidingTicks);
+            }
+        }
+    }
 
     public Task RefreshAsync(string key, CancellationToken token = default)
     {
-        Get(key);
+        Refresh(key);
         return Task.CompletedTask;
     }
 
@@ -217,6 +246,7 @@ internal sealed class VirtualCache : IDistributedCache
     private void Drop(LinkedListNode<Entry> node)
     {
         Settle(node.Value);
+        _bytes -= node.Value.TraceSize;
         _entries.Remove(node.Value.Key);
         _lru.Remove(node);
     }

@@ -86,4 +86,41 @@ public class PolicySanityTests
         Assert.Equal(2, result.Hits);
         Assert.Equal(2, result.Evictions);
     }
+
+    [Fact]
+    public async Task Replay_ByteCapacity_EvictsByTheTraceSizes()
+    {
+        // 600 + 500 bytes exceed the 1,000-byte bound, so b evicts a; c (300) fits beside b, b hits; a misses again and
+        // evicts c (least recent) and then b, since 600 + 500 still exceed the bound.
+        TraceRequest[] trace = [new(0, "a", 600, 0, TraceOperation.Read), new(1, "b", 500, 0, TraceOperation.Read), new(2, "c", 300, 0, TraceOperation.Read), new(3, "b", 500, 0, TraceOperation.Read), new(4, "a", 600, 0, TraceOperation.Read)];
+        PolicyResult result = await new Replayer(() => trace, new ReplaySettings { CacheCapacityBytes = 1000 }).RunOneAsync("none");
+        Assert.Equal(1, result.Hits);
+        Assert.Equal(4, result.Misses);
+        Assert.Equal(3, result.Evictions);
+    }
+
+    [Fact]
+    public async Task Replay_ByteCapacity_CountsObjectsLargerThanAValueArray()
+    {
+        // Values are arrays capped at 1 MiB; the bound must count the trace's 10 MB, or both objects would fit in 12 MB.
+        TraceRequest[] trace = [new(0, "a", 10_000_000, 0, TraceOperation.Read), new(1, "b", 10_000_000, 0, TraceOperation.Read), new(2, "a", 10_000_000, 0, TraceOperation.Read)];
+        PolicyResult result = await new Replayer(() => trace, new ReplaySettings { CacheCapacityBytes = 12_000_000 }).RunOneAsync("none");
+        Assert.Equal(0, result.Hits);
+        Assert.Equal(2, result.Evictions);
+    }
+
+    [Fact]
+    public async Task Successor_PageThenImage_PrefetchesTheImageFromTheLibrarysLinks()
+    {
+        // Names without numbers, so only the library's successor links (made in its cycle) can predict the image.
+        TraceRequest[] trace = [.. Enumerable.Range(0, 10).SelectMany(i => new TraceRequest[]
+        {
+            new(i * 400, "/ksc.html", 7000, 0, TraceOperation.Read),
+            new((i * 400) + 3, "/images/ksclogo-medium.gif", 5000, 0, TraceOperation.Read),
+        })];
+        IReadOnlyList<PolicyResult> results = await new Replayer(() => trace, new ReplaySettings()).RunAsync(["none", "successor"]);
+        Assert.Equal(20, results[0].Misses);
+        Assert.True(results[1].Misses <= 13, $"successor missed {results[1].Misses} of 20");
+        Assert.Equal(0, results[1].PrefetchesWasted);
+    }
 }
