@@ -6,7 +6,7 @@ namespace PredictiveCaching.Prefetching;
 /// The chance that a key is read soon after its copy expires, by situation: how often the copy was read, how late in
 /// its life it was last read (the signal refresh-ahead uses alone), the key's rhythm against the copy's life, how often
 /// the key has been read in all, and what followed its previous expiry. Each situation keeps decayed counts of past
-/// outcomes; a sparse one leans on a coarser one (copy reads × lateness), which leans on the overall rate.
+/// outcomes; a sparse one leans on a coarser one (copy reads × lateness), which leans on the refresh-ahead rule.
 /// </summary>
 internal sealed class ExpiryOutcomeBins
 {
@@ -22,6 +22,8 @@ internal sealed class ExpiryOutcomeBins
     // estimate follows a workload that changes instead of averaging over all of it.
     private const double Borrowed = 4d;
     private const double DecayAt = 2_000d;
+    private const double LateReadPrior = 0.85;
+    private const double OtherPrior = 0.2;
 
     private readonly double[] _fineReads = new double[FineCount];
     private readonly double[] _fineTotal = new double[FineCount];
@@ -64,8 +66,11 @@ internal sealed class ExpiryOutcomeBins
     public double Estimate(int bin)
     {
         int coarse = bin / (RhythmLevels * ReadCountLevels * PreviousLevels);
-        double overall = (_allReads + 1d) / (_allTotal + 2d);
-        double byCopy = (_coarseReads[coarse] + (Borrowed * overall)) / (_coarseTotal[coarse] + Borrowed);
+
+        // Before any outcome is known, a copy read late in its life is taken as wanted again and others as not: the
+        // refresh-ahead rule, which the data then corrects within a few outcomes of each situation.
+        double start = coarse % LatenessLevels >= 2 ? LateReadPrior : OtherPrior;
+        double byCopy = (_coarseReads[coarse] + (Borrowed * start)) / (_coarseTotal[coarse] + Borrowed);
         return (_fineReads[bin] + (Borrowed * byCopy)) / (_fineTotal[bin] + Borrowed);
     }
 
