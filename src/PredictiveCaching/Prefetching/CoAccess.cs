@@ -81,7 +81,9 @@ internal sealed class CoAccess
             }
 
             int count = partners.GetConfident(_links, _minimumCount);
-            long horizon = start.Ticks + _windowTicks;
+            // A partner whose copy outlives the next moments is most likely still there when it is read: partners mostly
+            // follow their trigger within seconds, and refreshing a copy that would have served costs a load for nothing.
+            long horizon = start.Ticks + (_windowTicks / 6);
             for (int i = 0; i < count; i++)
             {
                 CoAccessLink link = _links[i];

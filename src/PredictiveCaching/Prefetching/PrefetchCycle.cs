@@ -17,6 +17,8 @@ namespace PredictiveCaching.Prefetching;
 /// <remarks>The cycle and warming share its buffers, so passes are serialised by <see cref="_gate"/>.</remarks>
 internal sealed class PrefetchCycle : IDisposable
 {
+    private const double BudgetPacingShare = 4d;
+
     private readonly AccessTracker _tracker;
     private readonly FeatureVectorBuilder _features;
     private readonly float[] _featureBuffer;
@@ -250,9 +252,11 @@ internal sealed class PrefetchCycle : IDisposable
             }
 
             KeyAccessStatistics? entry = candidate.Entry;
-            if (candidate.Reason == CandidateReason.Expiry && entry is not null)
+            if (candidate.Reason is CandidateReason.Expiry or CandidateReason.CoAccess && entry is not null)
             {
-                // The copy is present and about to expire on purpose; its chance was estimated at this decision point.
+                // These candidates carry their own estimate, made at the decision point from the evidence that proposed
+                // them (outcomes of earlier expiries; co-reads per episode), and their own presence check (a copy about
+                // to expire; a partner missing or expiring within moments): the rhythm model would only count twice.
                 tally.Scored++;
                 if (candidate.Prior < strategy.ConfidenceThreshold)
                 {
@@ -343,7 +347,12 @@ internal sealed class PrefetchCycle : IDisposable
             return;
         }
 
-        if (!_budget.TryReserve(size, now, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes))
+        // Pacing: once half the budget is spent, one prefetch may take at most a quarter of what is left, scaled by its
+        // probability, so that a few large values cannot spend what many small ones later in the window would use.
+        long budget = strategy.PrefetchBudgetBytes;
+        long remaining = _budget.Remaining(now, strategy.LookaheadWindow, budget);
+        if ((remaining < budget / 2 && size > remaining * scored.Prediction.Probability / BudgetPacingShare)
+            || !_budget.TryReserve(size, now, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes))
         {
             tally.Budget++;
             RetryNextCycle(candidate, now);

@@ -94,7 +94,7 @@ internal sealed class CoAccessPartners
 
     private bool PassDoorkeeper(KeyAccessStatistics partner)
     {
-        int bit = (int)(((uint)RuntimeHelpers.GetHashCode(partner) * 2654435769u) >> 25);
+        int bit = (int)(((uint)partner.StableHash * 2654435769u) >> 25);
         ref ulong half = ref bit < 64 ? ref _doorkeeperLow : ref _doorkeeperHigh;
         ulong mask = 1UL << (bit & 63);
         if ((half & mask) != 0)

@@ -33,6 +33,7 @@ public sealed class KeyAccessStatistics
     private long _lastTimeToLiveTicks;
     private long _copyWrittenTicks;
     private int _readsOfCopy;
+    private int _stableHash;
     private int _writeVersion;
     private int _prefetchStamp;
     private int _pendingApplicationWrites;
@@ -118,6 +119,32 @@ public sealed class KeyAccessStatistics
 
     /// <summary>Gets when the copy in the cache was written (by the application or a prefetch), in UTC ticks; 0 before any write.</summary>
     internal long CopyWrittenTicks => Volatile.Read(ref _copyWrittenTicks);
+
+    /// <summary>
+    /// Gets a hash of the key that is the same in every process (string and object hash codes are randomised per
+    /// process), so that what is derived from it — the co-access doorkeeper — repeats from run to run.
+    /// </summary>
+    internal int StableHash
+    {
+        get
+        {
+            int hash = _stableHash;
+            if (hash == 0)
+            {
+                // FNV-1a over the UTF-16 code units; 0 is kept for "not computed".
+                uint value = 2166136261u;
+                foreach (char c in Key)
+                {
+                    value = (value ^ c) * 16777619u;
+                }
+
+                hash = (int)value | 1;
+                _stableHash = hash;
+            }
+
+            return hash;
+        }
+    }
 
     /// <summary>Gets how many reads the copy in the cache has served since it was written.</summary>
     internal int ReadsOfCopy => Volatile.Read(ref _readsOfCopy);
