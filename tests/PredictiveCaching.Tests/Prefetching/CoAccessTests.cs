@@ -75,6 +75,15 @@ public sealed class CoAccessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void StableHash_IsAFunctionOfTheKeyAlone_TheSameInEveryProcess()
+    {
+        // FNV-1a of "page1" over UTF-16 code units, low bit set: a constant, unlike object or string hash codes, which
+        // .NET randomises per process — the doorkeeper built on it made partner tables differ from run to run.
+        Assert.Equal(new KeyAccessStatistics("page1").StableHash, new KeyAccessStatistics("page1").StableHash);
+        Assert.Equal(unchecked((int)0xEDF0FDC5u), new KeyAccessStatistics("page1").StableHash);
+    }
+
+    [Fact]
     public void EitherOrder_PartnerReadBeforeTheKey_IsCounted()
     {
         var (tracker, sut) = Create();
