@@ -4,39 +4,52 @@ using PredictiveCaching.Replay.Reporting;
 namespace PredictiveCaching.Replay.Tests.Policies;
 
 /// <summary>
-/// The CI guard: the library must keep paying for itself on a real trace. It replays the bundled Meta CDN sample
-/// (Apache-2.0) with a 60 s TTL in place of the trace's 14 days: with 14 days, nothing but first reads can miss in
-/// its 258 s, so every policy ties with none and the guard would test nothing. At 60 s the trace has 468 misses
-/// that are not first reads (the oracle's room), and the library's Balanced strategy avoids 83 of them at 76 %
-/// precision (docs/evaluation.md).
+/// The CI guard: the library must keep paying for itself on real traces, at the figures docs/evaluation.md reports
+/// less a named margin. The replays are deterministic (the same figures run to run and beside other policies), so a
+/// guard that fails means the loop changed, not the machine. Extra origin loads = misses + prefetch loads − none's
+/// misses; precision is the library's own (used / (used + wasted), settled outcomes).
 /// </summary>
 public class ReplayGuardTests
 {
-    /// <summary>Predictive (Balanced) must avoid at least this many misses more than none: strictly better.</summary>
-    private const long MinimumMissesAvoided = 1;
+    /// <summary>Share of a measured "misses avoided" figure the guard still accepts.</summary>
+    private const double AvoidedMargin = 0.9;
+
+    /// <summary>Points of precision under the measured figure the guard still accepts.</summary>
+    private const double PrecisionMargin = 0.05;
 
     /// <summary>
-    /// The least acceptable library precision (used / (used + wasted), settled outcomes): below one in two, prefetching
-    /// wastes more origin loads than it saves and Balanced should not be the default.
+    /// The bundled Meta CDN sample (Apache-2.0) with a 60 s TTL in place of the trace's 14 days (with 14 days nothing but
+    /// first reads can miss in its 258 s). Measured: Balanced +104 at precision 0.688 (the aim, +200 at 0.8,
+    /// is not reached: its multi-megabyte objects exhaust Balanced's byte budget, see docs/evaluation.md).
     /// </summary>
-    private const double MinimumPrecision = 0.5;
-
-    private const int GuardTtlSeconds = 60;
-
     [Fact]
-    public async Task Replay_BundledCdnTrace_PredictiveBalancedBeatsNoneWithPrecision()
+    public Task Replay_BundledCdnTrace_Balanced_AvoidsWhatWasMeasured() =>
+        GuardAsync(TracePaths.Bundled("meta_cdn_bigcache_10k.csv.gz"), 60, measuredAvoided: 104, maxExtraOriginLoads: 359, measuredPrecision: 0.688);
+
+    /// <summary>CloudPhysics (oracleGeneral) at 300 s: measured +1,407, +364 extra loads, precision 0.954; aim ≥ 1,400 at ≤ +1,472 and ≥ 0.9.</summary>
+    [Fact]
+    public Task Replay_CloudPhysicsOracleGeneral_Balanced_AvoidsWhatWasMeasured() =>
+        GuardAsync(TracePaths.Shared("cloudphysics_io_2h.oracleGeneral.bin.gz"), 300, measuredAvoided: 1_407, maxExtraOriginLoads: 1_472, measuredPrecision: 0.954, ignoreTraceTtl: false);
+
+    /// <summary>NASA 1995 web day at 300 s: measured +3,636, +1,420 extra loads (≤ 10 % of none's 14,405 misses), precision 0.876.</summary>
+    [Fact]
+    public Task Replay_NasaWebDay_Balanced_AvoidsWhatWasMeasured() =>
+        GuardAsync(TracePaths.Shared("web_nasa_aug95_day1_34k.tsv.gz"), 300, measuredAvoided: 3_636, maxExtraOriginLoads: 1_440, measuredPrecision: 0.876);
+
+    private static async Task GuardAsync(string path, int ttlSeconds, long measuredAvoided, long maxExtraOriginLoads, double measuredPrecision, bool ignoreTraceTtl = true)
     {
-        string path = TracePaths.Bundled("meta_cdn_bigcache_10k.csv.gz");
-        var settings = new ReplaySettings { IgnoreTraceTtl = true, DefaultTtl = TimeSpan.FromSeconds(GuardTtlSeconds) };
+        var settings = new ReplaySettings { IgnoreTraceTtl = ignoreTraceTtl, DefaultTtl = TimeSpan.FromSeconds(ttlSeconds) };
         IReadOnlyList<PolicyResult> results = await new Replayer(() => TraceReader.Read(path), settings).RunAsync(["none", "predictive-balanced"]);
         PolicyResult none = results[0], balanced = results[1];
+        long avoided = none.Misses - balanced.Misses;
+        long extra = balanced.Misses + balanced.PrefetchLoads - none.Misses;
+        long minimumAvoided = (long)(measuredAvoided * AvoidedMargin);
 
-        Assert.True(
-            none.Misses - balanced.Misses >= MinimumMissesAvoided,
-            $"predictive-balanced missed {balanced.Misses} times, none {none.Misses}: prediction no longer avoids misses on the CDN trace");
+        Assert.True(avoided >= minimumAvoided, $"predictive-balanced avoided {avoided} misses on {Path.GetFileName(path)}; the guard wants {minimumAvoided} (measured {measuredAvoided})");
+        Assert.True(extra <= maxExtraOriginLoads, $"predictive-balanced cost {extra} extra origin loads on {Path.GetFileName(path)}; the guard allows {maxExtraOriginLoads}");
         Assert.NotNull(balanced.LibraryPrecision);
         Assert.True(
-            balanced.LibraryPrecision >= MinimumPrecision,
-            $"predictive-balanced precision {balanced.LibraryPrecision:0.000} is under {MinimumPrecision}");
+            balanced.LibraryPrecision >= measuredPrecision - PrecisionMargin,
+            $"predictive-balanced precision {balanced.LibraryPrecision:0.000} on {Path.GetFileName(path)} is under {measuredPrecision - PrecisionMargin:0.000}");
     }
 }
