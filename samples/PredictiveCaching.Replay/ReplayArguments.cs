@@ -19,7 +19,9 @@ internal sealed class ReplayArguments
           --policies <a,b,...>       default: none,refresh-ahead,successor,predictive-aggressive,
                                      predictive-balanced,predictive-conservative,oracle
                                      (add predictive-learned for the library with AddMachineLearning, trained in
-                                     virtual time on the trace's past; it trains FastTree models, so it is slower)
+                                     virtual time on the trace's past; it trains FastTree models, so it is slower;
+                                     only-rhythm, only-expiry, only-successors, only-coaccess, only-sequences: the
+                                     library under Balanced with that one mechanism, Prefetch:Mechanisms)
           --all-policies             every policy, predictive-learned included
           --retrain-minutes <m>      predictive-learned: virtual minutes between trainings (default 20)
           --out <dir>                where results.csv and hit-ratio.png go (default: replay-results)

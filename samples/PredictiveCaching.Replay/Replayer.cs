@@ -1,3 +1,4 @@
+using PredictiveCaching.Prefetching;
 using System.Diagnostics;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Time.Testing;
@@ -26,10 +27,15 @@ public sealed class Replayer
         "predictive-conservative",
         LearnedPolicy.PolicyName,
         OraclePolicy.PolicyName,
+        "only-rhythm",
+        "only-expiry",
+        "only-successors",
+        "only-coaccess",
+        "only-sequences",
     ];
 
     /// <summary>The policies run when none are named: all but <see cref="LearnedPolicy"/>, which trains models and is slow.</summary>
-    public static readonly IReadOnlyList<string> DefaultPolicies = [.. AllPolicies.Where(p => p != LearnedPolicy.PolicyName)];
+    public static readonly IReadOnlyList<string> DefaultPolicies = [.. AllPolicies.Where(p => p != LearnedPolicy.PolicyName && !p.StartsWith("only-", StringComparison.Ordinal))];
 
     private readonly Func<IEnumerable<TraceRequest>> _openTrace;
     private readonly ReplaySettings _settings;
@@ -186,7 +192,9 @@ public sealed class Replayer
     {
         (string name, double? parameter) = PolicySpec.Parse(spec);
         return AllPolicies.Contains(name)
-            && (parameter is null || name is RefreshAheadPolicy.PolicyName or SuccessorPolicy.PolicyName || name.StartsWith("predictive-", StringComparison.Ordinal) && name != LearnedPolicy.PolicyName);
+            && (parameter is null || name is RefreshAheadPolicy.PolicyName or SuccessorPolicy.PolicyName
+                || (name.StartsWith("predictive-", StringComparison.Ordinal) && name != LearnedPolicy.PolicyName)
+                || name.StartsWith("only-", StringComparison.Ordinal));
     }
 
     private static IReplayPolicy Create(string spec, ReplayContext context, TraceClock clock)
@@ -194,7 +202,7 @@ public sealed class Replayer
         (string name, double? parameter) = PolicySpec.Parse(spec);
         if (!IsKnown(spec))
         {
-            throw new ArgumentException($"unknown policy '{spec}'; known: {string.Join(", ", AllPolicies)} (refresh-ahead, successor and predictive-aggressive/balanced/conservative take @<value>)", nameof(spec));
+            throw new ArgumentException($"unknown policy '{spec}'; known: {string.Join(", ", AllPolicies)} (refresh-ahead, successor, predictive-aggressive/balanced/conservative and only-* take @<value>)", nameof(spec));
         }
 
         return name switch
@@ -206,8 +214,22 @@ public sealed class Replayer
             "predictive-balanced" => new PredictivePolicy(context, PrefetchStrategyKind.Balanced, parameter),
             "predictive-conservative" => new PredictivePolicy(context, PrefetchStrategyKind.Conservative, parameter),
             LearnedPolicy.PolicyName => new LearnedPolicy(context),
-            _ => new OraclePolicy(context, clock),
+            OraclePolicy.PolicyName => new OraclePolicy(context, clock),
+            _ => new PredictivePolicy(context, MechanismOf(name), parameter),
         };
+    }
+
+    private static PrefetchMechanisms MechanismOf(string name)
+    {
+        foreach ((string policy, PrefetchMechanisms mechanism) in PredictivePolicy.MechanismPolicies)
+        {
+            if (policy == name)
+            {
+                return mechanism;
+            }
+        }
+
+        throw new ArgumentException($"unknown policy '{name}'", nameof(name));
     }
 
     // The stream every policy sees: the request limit applied, and the trace's TTLs dropped when asked.

@@ -34,7 +34,7 @@ internal sealed class LibraryHost : IAsyncDisposable
     /// <param name="withSource">Whether the simulated origin is registered as the prefetch source.</param>
     /// <param name="configure">More configuration (machine learning).</param>
     /// <param name="threshold">The strategy's <c>ConfidenceThreshold</c> in place of its default (a sweep), or null.</param>
-    public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource, Action<IPredictiveLoadingBuilder>? configure = null, double? threshold = null)
+    public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource, Action<IPredictiveLoadingBuilder>? configure = null, double? threshold = null, PrefetchMechanisms mechanisms = PrefetchMechanisms.All)
     {
         _context = context;
         var services = new ServiceCollection();
@@ -54,6 +54,7 @@ internal sealed class LibraryHost : IAsyncDisposable
             }
 
             o.Warming.Enabled = false;
+            o.Prefetch.Mechanisms = mechanisms;
             if (threshold is { } probability)
             {
                 o.Strategies.For(strategy).ConfidenceThreshold = probability;

@@ -1,3 +1,4 @@
+using PredictiveCaching.Prefetching;
 using Microsoft.Extensions.Caching.Distributed;
 using PredictiveCaching.Replay.Readers;
 using PredictiveCaching.Strategies;
@@ -21,6 +22,26 @@ internal sealed class PredictivePolicy : IReplayPolicy
         _host = new LibraryHost(context, strategy, withSource: true, threshold: threshold);
         Name = PolicySpec.Format("predictive-" + strategy.ToString().ToLowerInvariant(), threshold);
     }
+
+    /// <summary>The library under Balanced with one mechanism alone (<c>only-expiry</c>, <c>only-coaccess</c>, …).</summary>
+    public PredictivePolicy(ReplayContext context, PrefetchMechanisms mechanism, double? threshold)
+    {
+        _context = context;
+        _host = new LibraryHost(context, PrefetchStrategyKind.Balanced, withSource: true, threshold: threshold, mechanisms: mechanism);
+        Name = PolicySpec.Format(MechanismPolicyName(mechanism), threshold);
+    }
+
+    /// <summary>The mechanism-alone policies, by name.</summary>
+    public static IReadOnlyList<(string Name, PrefetchMechanisms Mechanism)> MechanismPolicies { get; } =
+    [
+        (MechanismPolicyName(PrefetchMechanisms.Rhythm), PrefetchMechanisms.Rhythm),
+        (MechanismPolicyName(PrefetchMechanisms.Expiry), PrefetchMechanisms.Expiry),
+        (MechanismPolicyName(PrefetchMechanisms.Successors), PrefetchMechanisms.Successors),
+        (MechanismPolicyName(PrefetchMechanisms.CoAccess), PrefetchMechanisms.CoAccess),
+        (MechanismPolicyName(PrefetchMechanisms.Sequences), PrefetchMechanisms.Sequences),
+    ];
+
+    private static string MechanismPolicyName(PrefetchMechanisms mechanism) => "only-" + mechanism.ToString().ToLowerInvariant();
 
     public string Name { get; }
 

@@ -34,6 +34,12 @@ public static class Sweep
             policies.AddRange(thresholds.Select(t => PolicySpec.Format(strategy, t)));
         }
 
+        // The two mechanisms that carry most of what the loop saves, alone, so each can be compared with the whole.
+        foreach (string alone in (string[])["only-expiry", "only-coaccess"])
+        {
+            policies.AddRange(thresholds.Select(t => PolicySpec.Format(alone, t)));
+        }
+
         policies.Add("oracle");
         return policies;
     }

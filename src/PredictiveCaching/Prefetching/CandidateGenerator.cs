@@ -43,6 +43,7 @@ internal sealed class CandidateGenerator
     private readonly SuccessorLink[] _links;
     private readonly ExpiryDecisions _expiries;
     private readonly CoAccess _coAccess;
+    private readonly PrefetchMechanisms _mechanisms;
 
     public CandidateGenerator(AccessTracker tracker, RecentReads recentReads, IOptions<PredictiveLoadingOptions> options)
     {
@@ -54,6 +55,7 @@ internal sealed class CandidateGenerator
         _links = new SuccessorLink[Math.Max(1, options.Value.Tracking.MaxSuccessors)];
         _expiries = new ExpiryDecisions(2 * _cycleTicks, _maxScheduled);
         _coAccess = new CoAccess(tracker, options.Value.Tracking);
+        _mechanisms = options.Value.Prefetch.Mechanisms;
     }
 
     public ExpiryDecisions Expiries => _expiries;
@@ -104,8 +106,11 @@ internal sealed class CandidateGenerator
             _lastLinked = read;
         }
 
-        _coAccess.Observe(_drained);
-        _coAccess.AddCandidates(output);
+        if ((_mechanisms & PrefetchMechanisms.CoAccess) != 0)
+        {
+            _coAccess.Observe(_drained);
+            _coAccess.AddCandidates(output);
+        }
 
         foreach (ReadHint read in _drained)
         {
@@ -115,10 +120,25 @@ internal sealed class CandidateGenerator
                 continue;
             }
 
-            ScheduleRhythm(entry);
-            _expiries.Observe(entry, nowTicks);
-            AddSuccessors(entry, output);
-            AddSequential(entry, output);
+            if ((_mechanisms & PrefetchMechanisms.Rhythm) != 0)
+            {
+                ScheduleRhythm(entry);
+            }
+
+            if ((_mechanisms & PrefetchMechanisms.Expiry) != 0)
+            {
+                _expiries.Observe(entry, nowTicks);
+            }
+
+            if ((_mechanisms & PrefetchMechanisms.Successors) != 0)
+            {
+                AddSuccessors(entry, output);
+            }
+
+            if ((_mechanisms & PrefetchMechanisms.Sequences) != 0)
+            {
+                AddSequential(entry, output);
+            }
         }
 
         _expiries.Collect(nowTicks, output);

@@ -7,6 +7,13 @@ public sealed class PrefetchOptions
     /// <value>Default <see langword="true"/>.</value>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets which mechanisms propose keys (in configuration a comma-separated list, e.g. <c>"Expiry, CoAccess"</c>),
+    /// to measure one alone or to leave out one that does not pay on a workload.
+    /// </summary>
+    /// <value>Default <see cref="PrefetchMechanisms.All"/>.</value>
+    public PrefetchMechanisms Mechanisms { get; set; } = PrefetchMechanisms.All;
+
     /// <summary>Gets or sets the time between prefetch cycles.</summary>
     /// <value>Default 1 second; from 10 milliseconds to 10 minutes.</value>
     public TimeSpan CycleInterval { get; set; } = TimeSpan.FromSeconds(1);
