@@ -299,6 +299,19 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
         Assert.Equal(TimeSpan.FromMinutes(2), prefetch.MaxBackoff);
     }
 
+    [Fact]
+    public void AddPredictiveLoading_Configuration_BindsMechanismsAsAList()
+    {
+        IConfiguration configuration = Configuration(("PredictiveLoading:Prefetch:Mechanisms", "Expiry, CoAccess"));
+        var services = new ServiceCollection();
+        services.AddPredictiveLoading(configuration);
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.Equal(
+            PredictiveCaching.Prefetching.PrefetchMechanisms.Expiry | PredictiveCaching.Prefetching.PrefetchMechanisms.CoAccess,
+            provider.GetRequiredService<IOptions<PredictiveLoadingOptions>>().Value.Prefetch.Mechanisms);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -35,6 +35,20 @@ public sealed class PredictionLoopTests
     }
 
     [Fact]
+    public async Task Mechanisms_WithoutRhythmAndExpiry_TheRhythmicKeyIsNotRefreshed()
+    {
+        await using LoopHarness h = LoopHarness.Create(o => o.Prefetch.Mechanisms = PrefetchMechanisms.Successors | PrefetchMechanisms.CoAccess | PrefetchMechanisms.Sequences);
+
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.False(await h.ReadAsync("report:daily", Ttl30));
+            await h.AdvanceAsync(TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Equal(0, h.Loader.GetStatus().PrefetchesStarted);
+    }
+
+    [Fact]
     public async Task KeyReadOnce_IsNeverPrefetched()
     {
         await using LoopHarness h = LoopHarness.Create();
