@@ -44,6 +44,14 @@ public class ScoringBenchmarks
         _avx2 = WithLayout(_model, ScoringLayout.Vector256);
         Console.WriteLine("// model: " + Describe(_model.Classifier) + ", " + LayoutName(_model.Classifier));
         Console.WriteLine("// forced AVX2 model: " + LayoutName(_avx2.Classifier));
+
+        // No silent fallback: the default model always fits a bit-set layout, so it must take the widest this CPU runs
+        // (the CI guard then reports these benchmarks as having no result).
+        if (_model.Classifier.Layout != CompiledTreeEnsemble.BestLayout
+            || (CompiledTreeEnsemble.Runs(ScoringLayout.Vector256) && _avx2.Classifier.Layout != ScoringLayout.Vector256))
+        {
+            throw new InvalidOperationException($"The model scores with {_model.Classifier.Layout} (forced AVX2: {_avx2.Classifier.Layout}) where this CPU runs {CompiledTreeEnsemble.BestLayout}.");
+        }
     }
 
     /// <summary>The same model with its classifier rebuilt for <paramref name="layout"/> (the walk where the CPU lacks it).</summary>
