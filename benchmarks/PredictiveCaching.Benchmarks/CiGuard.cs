@@ -7,6 +7,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using PredictiveCaching.Prediction;
 
 namespace PredictiveCaching.Benchmarks;
 
@@ -33,12 +34,20 @@ internal static class CiGuard
     public const double HeuristicMaxNanoseconds = 200;
 
     /// <summary>
-    /// Compiled tree-ensemble scoring over ML.NET's PredictionEngine on the same model, varied rows and batches of 256.
-    /// Target 0.1 (10x faster): measured 0.09 per row and 0.05 per batch with the AVX-512 layout (docs/learned-prediction.md);
-    /// without AVX-512 the walk measures about 0.3, so the limit guards the gain made on either kind of machine.
+    /// Compiled tree-ensemble scoring over ML.NET's PredictionEngine on the same model (varied rows; batches of 256), for
+    /// the layout that scores on this CPU (docs/learned-prediction.md#measured). Targets: 0.10 per row (10x) and 0.05 per
+    /// batch (20x). AVX-512 measured 0.09 and 0.05 on a quiet machine (default job): limits 0.12 and 0.07, margin for the
+    /// short job. AVX2 (measured by forcing it on an AVX-512 machine, under load) costs 1.6–1.9x the AVX-512 row path and
+    /// 1.3–1.8x its batch, so about 0.16 per row and 0.07 per batch on a quiet machine: it misses the targets, and its
+    /// limits are those figures with margin, 0.22 and 0.11, so a regression of the AVX2 path still fails. The walk, taken
+    /// only where the CPU has neither (e.g. ARM64), measures 0.3–0.44.
     /// </summary>
-    public static double CompiledScoringMaxRatio =>
-        System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 0.15 : 0.6;
+    internal static (double Row, double Batch) CompiledScoringMaxRatios(ScoringLayout layout) => layout switch
+    {
+        ScoringLayout.Vector512 => (0.12, 0.07),
+        ScoringLayout.Vector256 => (0.22, 0.11),
+        _ => (0.6, 0.6),
+    };
 
     /// <summary>Every guarded benchmark must allocate nothing beyond its baseline.</summary>
     public const long MaxExtraAllocatedBytes = 0;
@@ -56,6 +65,19 @@ internal static class CiGuard
         Summary[] summaries = BenchmarkRunner.Run(
             [typeof(DecoratorBenchmarks), typeof(TrackerBenchmarks), typeof(FeatureExtractionBenchmarks), typeof(HeuristicScoringBenchmarks), typeof(ScoringBenchmarks)],
             config);
+
+        // The layout the default model scores with here; ScoringBenchmarks refuses to run if its model took another one,
+        // so a machine whose vector path silently fell back to the walk fails the guard.
+        ScoringLayout layout = CompiledTreeEnsemble.BestLayout;
+        (double row, double batch) = CompiledScoringMaxRatios(layout);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"compiled scoring: {layout} layout on {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, CPU vector width {CpuVectorBits} bits; limits {row}x per varied row, {batch}x per batch of 256"));
+        if (layout != ScoringLayout.Vector256 && CompiledTreeEnsemble.Runs(ScoringLayout.Vector256))
+        {
+            (double forcedRow, double forcedBatch) = CompiledScoringMaxRatios(ScoringLayout.Vector256);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compiled scoring, AVX2 layout forced: limits {forcedRow}x per varied row, {forcedBatch}x per batch of 256"));
+        }
 
         var failures = new List<string>();
         foreach (Summary summary in summaries)
@@ -98,11 +120,19 @@ internal static class CiGuard
                 Extra(summary, allocated, nameof(DecoratorBenchmarks.RawGetAsync), name, failures);
                 break;
             case nameof(ScoringBenchmarks.CompiledRowVaried):
-                Ratio(summary, report, nameof(ScoringBenchmarks.PredictionEngineRowVaried), CompiledScoringMaxRatio, failures);
+                Ratio(summary, report, nameof(ScoringBenchmarks.PredictionEngineRowVaried), CompiledScoringMaxRatios(CompiledTreeEnsemble.BestLayout).Row, failures);
                 Limit(name, mean, double.MaxValue, allocated, failures);
                 break;
             case nameof(ScoringBenchmarks.CompiledBatch256):
-                Ratio(summary, report, nameof(ScoringBenchmarks.PredictionEngineBatch256), CompiledScoringMaxRatio, failures);
+                Ratio(summary, report, nameof(ScoringBenchmarks.PredictionEngineBatch256), CompiledScoringMaxRatios(CompiledTreeEnsemble.BestLayout).Batch, failures);
+                Limit(name, mean, double.MaxValue, allocated, failures);
+                break;
+            case nameof(ScoringBenchmarks.CompiledRowVariedAvx2) when CompiledTreeEnsemble.Runs(ScoringLayout.Vector256):
+                Ratio(summary, report, nameof(ScoringBenchmarks.PredictionEngineRowVaried), CompiledScoringMaxRatios(ScoringLayout.Vector256).Row, failures);
+                Limit(name, mean, double.MaxValue, allocated, failures);
+                break;
+            case nameof(ScoringBenchmarks.CompiledBatch256Avx2) when CompiledTreeEnsemble.Runs(ScoringLayout.Vector256):
+                Ratio(summary, report, nameof(ScoringBenchmarks.PredictionEngineBatch256), CompiledScoringMaxRatios(ScoringLayout.Vector256).Batch, failures);
                 Limit(name, mean, double.MaxValue, allocated, failures);
                 break;
             case nameof(TrackerBenchmarks.RecordReadSameKey):
@@ -120,6 +150,13 @@ internal static class CiGuard
                 break;
         }
     }
+
+    /// <summary>Gets the widest vectors the JIT accelerates on this CPU.</summary>
+    private static int CpuVectorBits =>
+        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512
+        : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 256
+        : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? 128
+        : 0;
 
     private static void Limit(string name, double mean, double maxNanoseconds, long allocated, List<string> failures)
     {

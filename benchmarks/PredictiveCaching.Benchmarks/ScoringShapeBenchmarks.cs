@@ -19,6 +19,7 @@ public class ScoringShapeBenchmarks
     private const int Rows = 256;
     private PredictionEngine<TrainingRow, ClassifierPrediction> _engine = null!;
     private TreeModel _model = null!;
+    private TreeModel _avx2 = null!;
     private TrainingRow[] _rows = null!;
     private float[] _flat = null!;
     private ClassifierPrediction _prediction = new();
@@ -43,7 +44,8 @@ public class ScoringShapeBenchmarks
         _engine = trained.Context.Model.CreatePredictionEngine<TrainingRow, ClassifierPrediction>(trained.ClassifierPipeline, inputSchemaDefinition: trained.InputSchema);
         (_rows, _flat) = ScoringBenchmarks.CreateRows(Rows, features);
 
-        Console.WriteLine("// model: " + ScoringBenchmarks.Describe(_model.Classifier) + (_model.Classifier.IsVectorized ? ", AVX-512 layout" : ", walk"));
+        _avx2 = ScoringBenchmarks.WithLayout(_model, ScoringLayout.Vector256);
+        Console.WriteLine("// model: " + ScoringBenchmarks.Describe(_model.Classifier) + ", " + ScoringBenchmarks.LayoutName(_model.Classifier) + "; forced AVX2: " + ScoringBenchmarks.LayoutName(_avx2.Classifier));
     }
 
     [GlobalCleanup]
@@ -62,5 +64,12 @@ public class ScoringShapeBenchmarks
     {
         int r = _next = (_next + 1) & (Rows - 1);
         return _model.PredictProbability(_flat.AsSpan(r * ScoringBenchmarks.FeatureCount, ScoringBenchmarks.FeatureCount));
+    }
+
+    [Benchmark]
+    public double CompiledRowVariedAvx2()
+    {
+        int r = _next = (_next + 1) & (Rows - 1);
+        return _avx2.PredictProbability(_flat.AsSpan(r * ScoringBenchmarks.FeatureCount, ScoringBenchmarks.FeatureCount));
     }
 }

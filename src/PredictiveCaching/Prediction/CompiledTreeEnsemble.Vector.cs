@@ -39,33 +39,25 @@ public sealed partial class CompiledTreeEnsemble
     private const int BlockRows = 64;
     private const int MinBlockRows = 32;
 
-    private VectorLayout? _vector;
+    // The AVX-512 arrays when they were asked for and the trees fit, and the same when this CPU also runs them.
+    private readonly VectorLayout? _built512;
+    private readonly VectorLayout? _vector;
 
-    /// <summary>Gets whether rows are scored with the AVX-512 layout rather than the tree walk.</summary>
-    internal bool IsVectorized => _vector is not null;
+    /// <summary>Gets whether rows are scored with a bit-set layout (AVX-512 or AVX2) rather than the tree walk.</summary>
+    internal bool IsVectorized => Layout != ScoringLayout.Walk;
 
-    private static bool VectorHardware =>
+    private static bool Vector512Hardware =>
         Avx512F.IsSupported && Avx512CD.IsSupported && Avx2.IsSupported && Vector512.IsHardwareAccelerated;
 
-    private void BuildVector(int[] roots, int[] splitFeatures, float[] thresholds, int[] left, int[] right, double[] leafValues)
+    private VectorLayout? BuildVector(int[] roots, int[] splitFeatures, float[] thresholds, int[] left, int[] right, double[] leafValues)
     {
-        if (FeatureCount > MaxVectorFeatures)
+        TreeShape[]? shapes = VectorShapes(roots, left, right);
+        if (shapes is null)
         {
-            return;
+            return null;
         }
 
         int trees = roots.Length;
-        var shapes = new TreeShape[trees];
-        for (int t = 0; t < trees; t++)
-        {
-            TreeShape? shape = TreeShape.Of(roots[t], left, right, MaxVectorLeaves);
-            if (shape is null)
-            {
-                return;
-            }
-
-            shapes[t] = shape;
-        }
 
         int[] order = new int[trees];
         int[] splitCounts = new int[trees];
@@ -130,7 +122,30 @@ public sealed partial class CompiledTreeEnsemble
             leafRowBase += leafCounts[g];
         }
 
-        _vector = new VectorLayout(trees, slotCounts, leafCounts, slots, limits, values, BuildRowLanes(shapes, splitFeatures, thresholds, leafValues));
+        return new VectorLayout(trees, slotCounts, leafCounts, slots, limits, values, BuildRowLanes(shapes, splitFeatures, thresholds, leafValues));
+    }
+
+    /// <summary>Each tree's shape, or <see langword="null"/> when the rows or a tree are too big for a bit-set layout.</summary>
+    private TreeShape[]? VectorShapes(int[] roots, int[] left, int[] right)
+    {
+        if (FeatureCount > MaxVectorFeatures)
+        {
+            return null;
+        }
+
+        var shapes = new TreeShape[roots.Length];
+        for (int t = 0; t < roots.Length; t++)
+        {
+            TreeShape? shape = TreeShape.Of(roots[t], left, right, MaxVectorLeaves);
+            if (shape is null)
+            {
+                return null;
+            }
+
+            shapes[t] = shape;
+        }
+
+        return shapes;
     }
 
     /// <summary>The batch layout: tree after tree, each split once (feature, threshold, leaf mask), each tree's leaves padded to 16.</summary>
@@ -303,21 +318,7 @@ public sealed partial class CompiledTreeEnsemble
             while (count - done >= MinBlockRows)
             {
                 int take = Math.Min(BlockRows, count - done);
-                float* block = source + (done * width);
-                for (int f = 0; f < width; f++)
-                {
-                    float* column = transposed + (f * BlockRows);
-                    int r = 0;
-                    for (; r < take; r++)
-                    {
-                        column[r] = block[(r * width) + f];
-                    }
-
-                    for (; r < BlockRows; r++)
-                    {
-                        column[r] = 0f;
-                    }
-                }
+                Transpose(source + (done * width), take, width, transposed);
 
                 Vector512<double> sum0 = TCombine.Identity512, sum1 = sum0, sum2 = sum0, sum3 = sum0;
                 Vector512<double> sum4 = sum0, sum5 = sum0, sum6 = sum0, sum7 = sum0;
@@ -371,6 +372,28 @@ public sealed partial class CompiledTreeEnsemble
         return done;
     }
 
+    /// <summary>
+    /// Copies <paramref name="take"/> rows feature-major into <paramref name="transposed"/>: <c>transposed[f * 64 + r] =
+    /// rows[r][f]</c>, rows past <paramref name="take"/> zero (their scores are dropped).
+    /// </summary>
+    private static unsafe void Transpose(float* block, int take, int width, float* transposed)
+    {
+        for (int f = 0; f < width; f++)
+        {
+            float* column = transposed + (f * BlockRows);
+            int r = 0;
+            for (; r < take; r++)
+            {
+                column[r] = block[(r * width) + f];
+            }
+
+            for (; r < BlockRows; r++)
+            {
+                column[r] = 0f;
+            }
+        }
+    }
+
     /// <summary>The values of sixteen rows' exit leaves (the lowest bit left, 31 − its leading zero count) in one tree.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<double> Low, Vector512<double> High) ExitValues(Vector512<uint> alive, Vector512<double> low, Vector512<double> high)
@@ -389,10 +412,11 @@ public sealed partial class CompiledTreeEnsemble
     /// </summary>
     internal sealed class ExponentiatedLeaves
     {
-        internal ExponentiatedLeaves(AlignedArray<double> rowTable, AlignedArray<double> blockTable, double factor)
+        internal ExponentiatedLeaves(AlignedArray<double> rowTable, AlignedArray<double> blockTable, AlignedArray<float>? splitBlockTable, double factor)
         {
             RowTable = rowTable;
             BlockTable = blockTable;
+            SplitBlockTable = splitBlockTable;
             Factor = factor;
         }
 
@@ -400,17 +424,20 @@ public sealed partial class CompiledTreeEnsemble
 
         internal AlignedArray<double> BlockTable { get; }
 
+        /// <summary>Gets <see cref="BlockTable"/> as the AVX2 batch layout reads it (see <see cref="SplitLeaves"/>), or <see langword="null"/> for AVX-512.</summary>
+        internal AlignedArray<float>? SplitBlockTable { get; }
+
         /// <summary>Gets exp(slope × bias + offset).</summary>
         internal double Factor { get; }
     }
 
     /// <summary>
     /// Builds the exponentiated leaf tables for a Platt calibration, or returns <see langword="null"/> when scoring does
-    /// not use the AVX-512 layout or a product could leave the range of a double (|slope × leaf| × trees above 700).
+    /// not use a bit-set layout or a product could leave the range of a double (|slope × leaf| × trees above 700).
     /// </summary>
     internal ExponentiatedLeaves? ExponentiateLeaves(PlattCalibration calibration)
     {
-        if (_vector is not { } layout)
+        if (Layout == ScoringLayout.Walk)
         {
             return null;
         }
@@ -422,15 +449,24 @@ public sealed partial class CompiledTreeEnsemble
         }
 
         double factor = Math.Exp((calibration.Slope * Bias) + calibration.Offset);
-        if (largest * TreeCount > 700d || !double.IsFinite(factor) || factor == 0d)
+        if (largest * TreeCount > 700d || !double.IsFinite(factor) || factor == 0d || (_vector is null && !SplitExponentFits(largest)))
         {
             return null;
         }
 
-        return new ExponentiatedLeaves(
-            layout.LeafValues.Map(v => Math.Exp(calibration.Slope * v)),
-            layout.Blocks.LeafValues.Map(v => Math.Exp(calibration.Slope * v)),
-            factor);
+        double slope = calibration.Slope;
+        if (_vector is { } layout)
+        {
+            return new ExponentiatedLeaves(
+                layout.LeafValues.Map(v => Math.Exp(slope * v)),
+                layout.Blocks.LeafValues.Map(v => Math.Exp(slope * v)),
+                null,
+                factor);
+        }
+
+        Vector256Layout narrow = _vector256!;
+        AlignedArray<double> blockTable = narrow.Blocks.LeafValues.Map(v => Math.Exp(slope * v));
+        return new ExponentiatedLeaves(narrow.LeafValues.Map(v => Math.Exp(slope * v)), blockTable, SplitLeaves(blockTable), factor);
     }
 
     /// <summary>The calibrated probability of one row from exponentiated leaves (see <see cref="ExponentiatedLeaves"/>).</summary>
@@ -441,7 +477,10 @@ public sealed partial class CompiledTreeEnsemble
             ThrowLength(features.Length, FeatureCount, nameof(features));
         }
 
-        double exponential = CombineVector<Product>(_vector!, leaves.RowTable.Pointer, ref MemoryMarshal.GetReference(features), FeatureCount);
+        ref float row = ref MemoryMarshal.GetReference(features);
+        double exponential = _vector is { } layout
+            ? CombineVector<Product>(layout, leaves.RowTable.Pointer, ref row, FeatureCount)
+            : Combine256<Product>(_vector256!, leaves.RowTable.Pointer, ref row, FeatureCount);
         return 1d / (1d + (leaves.Factor * exponential));
     }
 
@@ -454,12 +493,23 @@ public sealed partial class CompiledTreeEnsemble
             ThrowLength(rows.Length, count * FeatureCount, nameof(rows));
         }
 
-        VectorLayout layout = _vector!;
-        int done = CombineBlocks<Product>(layout.Blocks, leaves.BlockTable.Pointer, rows, destination);
         ref float first = ref MemoryMarshal.GetReference(rows);
-        for (int r = done; r < count; r++)
+        if (_vector is { } layout)
         {
-            destination[r] = CombineVector<Product>(layout, leaves.RowTable.Pointer, ref Unsafe.Add(ref first, r * FeatureCount), FeatureCount);
+            int done = CombineBlocks<Product>(layout.Blocks, leaves.BlockTable.Pointer, rows, destination);
+            for (int r = done; r < count; r++)
+            {
+                destination[r] = CombineVector<Product>(layout, leaves.RowTable.Pointer, ref Unsafe.Add(ref first, r * FeatureCount), FeatureCount);
+            }
+        }
+        else
+        {
+            Vector256Layout narrow = _vector256!;
+            int done = CombineBlocks256<Product>(narrow.Blocks, leaves.SplitBlockTable!.Pointer, rows, destination);
+            for (int r = done; r < count; r++)
+            {
+                destination[r] = Combine256<Product>(narrow, leaves.RowTable.Pointer, ref Unsafe.Add(ref first, r * FeatureCount), FeatureCount);
+            }
         }
 
         double factor = leaves.Factor;

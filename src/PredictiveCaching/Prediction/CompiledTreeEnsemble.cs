@@ -48,7 +48,7 @@ public sealed partial class CompiledTreeEnsemble
         int[] left,
         int[] right,
         double[] leafValues)
-        : this(featureCount, bias, roots, splitFeatures, thresholds, left, right, leafValues, vectorize: true)
+        : this(featureCount, bias, roots, splitFeatures, thresholds, left, right, leafValues, BestLayout)
     {
     }
 
@@ -61,9 +61,12 @@ public sealed partial class CompiledTreeEnsemble
     /// <param name="left">The left child of each node.</param>
     /// <param name="right">The right child of each node.</param>
     /// <param name="leafValues">The output of each leaf.</param>
-    /// <param name="vectorize">
-    /// Whether to score with the AVX-512 layout when the hardware and the trees allow it; tests turn it off to check the
-    /// walk on the same machine.
+    /// <param name="layout">
+    /// The bit-set layout to build when the trees allow it (at most 32 features, 16 leaves per tree). Its arrays are built
+    /// whatever the CPU, so tests can check them through <see cref="ScoreBitSetsScalar"/> everywhere; rows are scored
+    /// with it only when the CPU has its instructions, otherwise with the walk. Tests and benchmarks pass
+    /// <see cref="ScoringLayout.Vector256"/> to run the AVX2 layout on an AVX-512 machine, or
+    /// <see cref="ScoringLayout.Walk"/> for the walk.
     /// </param>
     internal CompiledTreeEnsemble(
         int featureCount,
@@ -74,7 +77,7 @@ public sealed partial class CompiledTreeEnsemble
         int[] left,
         int[] right,
         double[] leafValues,
-        bool vectorize)
+        ScoringLayout layout)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         ArgumentNullException.ThrowIfNull(roots);
@@ -93,11 +96,42 @@ public sealed partial class CompiledTreeEnsemble
         _right = right;
         _leafValues = leafValues;
         BuildWalk(roots, splitFeatures, thresholds, left, right, leafValues);
-        if (vectorize && VectorHardware)
+        if (layout == ScoringLayout.Vector512)
         {
-            BuildVector(roots, splitFeatures, thresholds, left, right, leafValues);
+            _built512 = BuildVector(roots, splitFeatures, thresholds, left, right, leafValues);
+            _vector = Vector512Hardware ? _built512 : null;
         }
+        else if (layout == ScoringLayout.Vector256)
+        {
+            _built256 = BuildVector256(roots, splitFeatures, thresholds, left, right, leafValues);
+            _vector256 = Vector256Hardware ? _built256 : null;
+        }
+
+        Layout = _vector is not null ? ScoringLayout.Vector512 : _vector256 is not null ? ScoringLayout.Vector256 : ScoringLayout.Walk;
     }
+
+    /// <summary>Gets the layout the public constructor asks for: the widest bit-set layout this CPU runs, else the walk.</summary>
+    internal static ScoringLayout BestLayout =>
+        Vector512Hardware ? ScoringLayout.Vector512 : Vector256Hardware ? ScoringLayout.Vector256 : ScoringLayout.Walk;
+
+    /// <summary>Whether this CPU has the instructions of <paramref name="layout"/> (the walk runs anywhere).</summary>
+    internal static bool Runs(ScoringLayout layout) => layout switch
+    {
+        ScoringLayout.Vector512 => Vector512Hardware,
+        ScoringLayout.Vector256 => Vector256Hardware,
+        _ => true,
+    };
+
+    /// <summary>Gets the layout rows are scored with.</summary>
+    internal ScoringLayout Layout { get; }
+
+    /// <summary>Gets the width in bits of the vectors rows are scored with; 0 for the walk.</summary>
+    internal int VectorBits => Layout switch
+    {
+        ScoringLayout.Vector512 => 512,
+        ScoringLayout.Vector256 => 256,
+        _ => 0,
+    };
 
     /// <summary>Gets the length of the feature vectors the ensemble scores.</summary>
     public int FeatureCount { get; }
@@ -140,8 +174,8 @@ public sealed partial class CompiledTreeEnsemble
     }
 
     /// <summary>
-    /// Scores a batch of feature vectors stored row after row. Does not allocate. Row by row: the AVX-512 layout keeps
-    /// every tree in a few kilobytes, and for the walk a tree-major order (each tree over all rows) measured slower.
+    /// Scores a batch of feature vectors stored row after row. Does not allocate. With a bit-set layout, 64 rows at a time (one
+    /// row per lane, tree after tree) and the rest row by row; for the walk a tree-major order (each tree over all rows) measured slower.
     /// </summary>
     /// <param name="rows">The rows, each <see cref="FeatureCount"/> values, concatenated.</param>
     /// <param name="destination">One score per row.</param>
@@ -155,7 +189,9 @@ public sealed partial class CompiledTreeEnsemble
 
         int width = FeatureCount;
         ref float first = ref MemoryMarshal.GetReference(rows);
-        int done = _vector is { } layout ? ScoreBlocks(layout, rows, destination) : 0;
+        int done = _vector is { } layout ? ScoreBlocks(layout, rows, destination)
+            : _vector256 is { } narrow ? ScoreBlocks256(narrow, rows, destination)
+            : 0;
         for (int r = done; r < count; r++)
         {
             destination[r] = ScoreRow(ref Unsafe.Add(ref first, r * width));
@@ -163,7 +199,9 @@ public sealed partial class CompiledTreeEnsemble
     }
 
     private double ScoreRow(ref float row) =>
-        _vector is { } layout ? ScoreVector(layout, ref row) : Bias + WalkRow(ref row);
+        _vector is { } layout ? ScoreVector(layout, ref row)
+        : _vector256 is { } narrow ? ScoreVector256(narrow, ref row)
+        : Bias + WalkRow(ref row);
 
     private static void Validate(int featureCount, double bias, int[] roots, int[] splitFeatures, float[] thresholds, int[] left, int[] right, double[] leafValues)
     {

@@ -21,11 +21,15 @@ public sealed class CompiledScoringParityTests
         lookahead: TimeSpan.FromMinutes(5)));
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Classifier_ThousandsOfRows_MatchesPredictionEngineWithin1e5(bool withNaN)
+    [InlineData(false, "Vector512")]
+    [InlineData(true, "Vector512")]
+    [InlineData(false, "Vector256")]
+    [InlineData(true, "Vector256")]
+    [InlineData(false, "Walk")]
+    [InlineData(true, "Walk")]
+    public void Classifier_ThousandsOfRows_MatchesPredictionEngineWithin1e5(bool withNaN, string layout)
     {
-        FastTreeTrainingResult trained = s_trained.Value;
+        FastTreeTrainingResult trained = WithLayout(s_trained.Value, Enum.Parse<ScoringLayout>(layout));
         using PredictionEngine<TrainingRow, ClassifierPrediction> engine = trained.Context.Model.CreatePredictionEngine<TrainingRow, ClassifierPrediction>(
             trained.ClassifierPipeline, inputSchemaDefinition: trained.InputSchema);
         var random = new Random(7);
@@ -40,8 +44,10 @@ public sealed class CompiledScoringParityTests
 
     /// <summary>
     /// Shapes that take each scoring layout: default trees (11 leaves) over 6 features (row copied) and 16-leaf trees over
-    /// 29 and 32 features (row loaded in two overlapping registers) use the AVX-512 layout where the CPU has it; 17-leaf
-    /// and 64-leaf trees, and 40 features, use the walk.
+    /// 29 and 32 features (row loaded in overlapping registers) build both bit-set layouts, which score where the CPU has
+    /// their instructions and are checked through their scalar renditions everywhere; 17-leaf and 64-leaf trees, and 40
+    /// features, use the walk. Every layout against PredictionEngine (1e-5) and the walk (1e-9), single rows and batches
+    /// up to 3 000 rows across the 64-row pass and 256-row edges, raw scores and calibrated probabilities.
     /// </summary>
     [Theory]
     [InlineData(6, 10, true)]
@@ -62,38 +68,63 @@ public sealed class CompiledScoringParityTests
             nowTicks: 0,
             lookahead: TimeSpan.FromMinutes(5));
         CompiledTreeEnsemble compiled = trained.Model.Classifier;
-        CompiledTreeEnsemble walk = WithoutVectorLayout(compiled);
-        Assert.Equal(vectorizable && Avx512F.IsSupported && Avx512CD.IsSupported && Vector512.IsHardwareAccelerated, compiled.IsVectorized);
+        CompiledTreeEnsemble walk = WithLayout(compiled, ScoringLayout.Walk);
+        Assert.Equal(vectorizable ? CompiledTreeEnsemble.BestLayout : ScoringLayout.Walk, compiled.Layout);
         Assert.False(walk.IsVectorized);
         using PredictionEngine<TrainingRow, ClassifierPrediction> engine = trained.Context.Model.CreatePredictionEngine<TrainingRow, ClassifierPrediction>(
             trained.ClassifierPipeline, inputSchemaDefinition: trained.InputSchema);
         var random = new Random(depth);
         const int Rows = 3000;
         float[] all = new float[Rows * features];
+        var expected = new ClassifierPrediction[Rows];
+        double[] walked = new double[Rows];
         for (int i = 0; i < Rows; i++)
         {
             float[] row = SyntheticSamples.RandomRow(random, features, withNaN: i % 2 == 1);
             row.CopyTo(all, i * features);
-            ClassifierPrediction expected = engine.Predict(new TrainingRow { Features = row });
-            double score = compiled.Score(row);
-            Assert.Equal(expected.Score, score, 1e-5);
-            Assert.Equal(walk.Score(row), score, 1e-9);
-            Assert.Equal(expected.Probability, trained.Model.PredictProbability(row), 1e-5);
-            Assert.Equal(trained.Model.Calibration.Probability(walk.Score(row)), trained.Model.PredictProbability(row), 1e-12);
+            expected[i] = engine.Predict(new TrainingRow { Features = row });
+            walked[i] = walk.Score(row);
+            Assert.Equal(expected[i].Score, walked[i], 1e-5);
         }
 
-        // Batches of every kind of length: passes of 64 rows, a partial pass, and a tail scored row by row.
-        foreach (int length in new[] { 1, 31, 32, 63, 64, 65, 100, 1000, Rows })
+        PlattCalibration calibration = trained.Model.Calibration;
+        foreach (ScoringLayout layout in new[] { ScoringLayout.Vector512, ScoringLayout.Vector256 })
         {
-            double[] batch = new double[length];
-            double[] probabilities = new double[length];
-            compiled.ScoreBatch(all.AsSpan(0, length * features), batch);
-            trained.Model.PredictProbabilities(all.AsSpan(0, length * features), probabilities);
-            for (int i = 0; i < length; i++)
+            CompiledTreeEnsemble sut = WithLayout(compiled, layout);
+            TreeModel model = new(trained.Model.FeatureNames, sut, calibration, null, trained.Model.Metadata);
+            Assert.Equal(vectorizable ? layout : ScoringLayout.Walk, sut.BuiltLayout);
+            Assert.Equal(vectorizable && CompiledTreeEnsemble.Runs(layout) ? layout : ScoringLayout.Walk, sut.Layout);
+            for (int i = 0; i < Rows; i++)
             {
-                double expected = walk.Score(all.AsSpan(i * features, features));
-                Assert.Equal(expected, batch[i], 1e-9);
-                Assert.Equal(trained.Model.Calibration.Probability(expected), probabilities[i], 1e-12);
+                ReadOnlySpan<float> row = all.AsSpan(i * features, features);
+                double score = sut.Score(row);
+                Assert.Equal(expected[i].Score, score, 1e-5);
+                Assert.Equal(walked[i], score, 1e-9);
+                if (vectorizable)
+                {
+                    Assert.Equal(walked[i], sut.ScoreBitSetsScalar(row), 1e-9);
+                    Assert.Equal(walked[i], sut.ScoreBitSetBlocksScalar(row), 1e-9);
+                }
+
+                double probability = model.PredictProbability(row);
+                Assert.Equal(expected[i].Probability, probability, 1e-5);
+                Assert.Equal(calibration.Probability(walked[i]), probability, 1e-12);
+            }
+
+            // Batches of every kind of length: passes of 64 rows, a partial pass, a tail scored row by row, the 256 edge.
+            foreach (int length in new[] { 1, 31, 32, 63, 64, 65, 100, 127, 128, 255, 256, 257, 300, 1000, Rows })
+            {
+                double[] batch = new double[length];
+                double[] probabilities = new double[length];
+                sut.ScoreBatch(all.AsSpan(0, length * features), batch);
+                model.PredictProbabilities(all.AsSpan(0, length * features), probabilities);
+                for (int i = 0; i < length; i++)
+                {
+                    Assert.Equal(walked[i], batch[i], 1e-9);
+                    Assert.Equal(expected[i].Score, batch[i], 1e-5);
+                    Assert.Equal(calibration.Probability(walked[i]), probabilities[i], 1e-12);
+                    Assert.Equal(expected[i].Probability, probabilities[i], 1e-5);
+                }
             }
         }
     }
@@ -114,7 +145,14 @@ public sealed class CompiledScoringParityTests
         }
     }
 
-    private static CompiledTreeEnsemble WithoutVectorLayout(CompiledTreeEnsemble e) => new(
+    /// <summary>The same training result with its model's classifier rebuilt for <paramref name="layout"/>.</summary>
+    private static FastTreeTrainingResult WithLayout(FastTreeTrainingResult trained, ScoringLayout layout)
+    {
+        TreeModel m = trained.Model;
+        return trained with { Model = new TreeModel(m.FeatureNames, WithLayout(m.Classifier, layout), m.Calibration, m.SizeRegressor, m.Metadata) };
+    }
+
+    private static CompiledTreeEnsemble WithLayout(CompiledTreeEnsemble e, ScoringLayout layout) => new(
         e.FeatureCount,
         e.Bias,
         e.Roots.ToArray(),
@@ -123,7 +161,7 @@ public sealed class CompiledScoringParityTests
         e.LeftChildren.ToArray(),
         e.RightChildren.ToArray(),
         e.LeafValues.ToArray(),
-        vectorize: false);
+        layout);
 
     private static int Depth(CompiledTreeEnsemble e, int node) =>
         node < 0 ? 0 : 1 + Math.Max(Depth(e, e.LeftChildren[node]), Depth(e, e.RightChildren[node]));
@@ -148,10 +186,13 @@ public sealed class CompiledScoringParityTests
         }
     }
 
-    [Fact]
-    public void Score_DoesNotAllocate()
+    [Theory]
+    [InlineData("Vector512")]
+    [InlineData("Vector256")]
+    [InlineData("Walk")]
+    public void Score_DoesNotAllocate(string layout)
     {
-        TreeModel model = s_trained.Value.Model;
+        TreeModel model = WithLayout(s_trained.Value, Enum.Parse<ScoringLayout>(layout)).Model;
         float[] row = SyntheticSamples.RandomRow(new Random(5), Features, withNaN: false);
         // 100 rows: one pass of the 64-row batch layout, then rows one by one.
         double[] batch = new double[100];

@@ -30,11 +30,19 @@ public sealed class CompiledTreeEnsembleTests
     [Fact]
     public void ScoreBatch_EqualsRowByRow()
     {
+        // 300 rows: passes of 64 rows through the batch layout where a bit-set layout runs, then a tail row by row.
         CompiledTreeEnsemble sut = CreateSut();
-        float[] rows = [0f, 0f, 1f, 6f, 2f, 0f, float.NaN, float.NaN];
-        double[] scores = new double[4];
+        float[] pattern = [0f, 0f, 1f, 6f, 2f, 0f, float.NaN, float.NaN, 1f, 5f, 0f, float.NaN];
+        const int Rows = 300;
+        float[] rows = new float[Rows * 2];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = pattern[i % pattern.Length];
+        }
+
+        double[] scores = new double[Rows];
         sut.ScoreBatch(rows, scores);
-        for (int r = 0; r < 4; r++)
+        for (int r = 0; r < Rows; r++)
         {
             Assert.Equal(sut.Score(rows.AsSpan(r * 2, 2)), scores[r], 12);
         }
