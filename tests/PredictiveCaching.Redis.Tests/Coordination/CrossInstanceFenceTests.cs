@@ -24,13 +24,9 @@ public sealed class CrossInstanceFenceTests
     [RedisFact]
     public async Task WriteThroughInstanceA_DuringInstanceBsPrefetchLoad_IsNotOverwritten()
     {
-        string endpoint = await RedisTestServer.GetEndpointAsync();
-        string instanceName = NewInstanceName();
-        var origin = new SharedOrigin();
-        await using PredictiveInstance a = await PredictiveInstance.CreateAsync(endpoint, instanceName, origin);
-        await using PredictiveInstance b = await PredictiveInstance.CreateAsync(endpoint, instanceName, origin);
-        await b.LearnSuccessorAsync("a:order:17", "b:customer:4", origin);
-        await b.ReadAsync("a:order:17", origin);
+        (SharedOrigin origin, PredictiveInstance a, PredictiveInstance b) = await TwoInstancesAsync();
+        await using PredictiveInstance first = a;
+        await using PredictiveInstance second = b;
 
         // B begins to prefetch b:customer:4 and its origin is slow...
         origin.HoldPrefetches();
@@ -52,13 +48,9 @@ public sealed class CrossInstanceFenceTests
     [RedisFact]
     public async Task RemoveThroughInstanceA_DuringInstanceBsPrefetchLoad_IsNotUndone()
     {
-        string endpoint = await RedisTestServer.GetEndpointAsync();
-        string instanceName = NewInstanceName();
-        var origin = new SharedOrigin();
-        await using PredictiveInstance a = await PredictiveInstance.CreateAsync(endpoint, instanceName, origin);
-        await using PredictiveInstance b = await PredictiveInstance.CreateAsync(endpoint, instanceName, origin);
-        await b.LearnSuccessorAsync("a:order:17", "b:customer:4", origin);
-        await b.ReadAsync("a:order:17", origin);
+        (SharedOrigin origin, PredictiveInstance a, PredictiveInstance b) = await TwoInstancesAsync();
+        await using PredictiveInstance first = a;
+        await using PredictiveInstance second = b;
 
         origin.HoldPrefetches();
         Assert.Equal(1, (await b.Loader.RunCycleAsync()).Started);
@@ -74,13 +66,9 @@ public sealed class CrossInstanceFenceTests
     [RedisFact]
     public async Task SynchronousWriteThroughInstanceA_DuringInstanceBsPrefetchLoad_IsNotOverwritten()
     {
-        string endpoint = await RedisTestServer.GetEndpointAsync();
-        string instanceName = NewInstanceName();
-        var origin = new SharedOrigin();
-        await using PredictiveInstance a = await PredictiveInstance.CreateAsync(endpoint, instanceName, origin);
-        await using PredictiveInstance b = await PredictiveInstance.CreateAsync(endpoint, instanceName, origin);
-        await b.LearnSuccessorAsync("a:order:17", "b:customer:4", origin);
-        await b.ReadAsync("a:order:17", origin);
+        (SharedOrigin origin, PredictiveInstance a, PredictiveInstance b) = await TwoInstancesAsync();
+        await using PredictiveInstance first = a;
+        await using PredictiveInstance second = b;
 
         origin.HoldPrefetches();
         await b.Loader.RunCycleAsync();
@@ -92,6 +80,19 @@ public sealed class CrossInstanceFenceTests
 
         Assert.Equal(written, a.Cache.Get("b:customer:4"));
         Assert.Equal(1, b.Loader.GetStatus().PrefetchesSuperseded);
+    }
+
+    /// <summary>Instances A and B on one Redis; B has learned that b:customer:4 follows a:order:17 and just read the trigger.</summary>
+    private static async Task<(SharedOrigin Origin, PredictiveInstance A, PredictiveInstance B)> TwoInstancesAsync()
+    {
+        string endpoint = await RedisTestServer.GetEndpointAsync();
+        string instanceName = NewInstanceName();
+        var origin = new SharedOrigin();
+        PredictiveInstance a = await PredictiveInstance.CreateAsync(endpoint, instanceName, origin);
+        PredictiveInstance b = await PredictiveInstance.CreateAsync(endpoint, instanceName, origin);
+        await b.LearnSuccessorAsync("a:order:17", "b:customer:4", origin);
+        await b.ReadAsync("a:order:17", origin);
+        return (origin, a, b);
     }
 
     [RedisFact]

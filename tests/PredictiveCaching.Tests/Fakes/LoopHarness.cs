@@ -106,5 +106,21 @@ internal sealed class LoopHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Teaches a successor link: <paramref name="first"/> (kept five minutes) is followed a second later by
+    /// <paramref name="second"/> (kept a second, so it misses every time), four times, a cycle after each.
+    /// </summary>
+    public async Task LearnSuccessorAsync(string first, string second)
+    {
+        for (int i = 0; i < 4; i++)
+        {
+            await ReadAsync(first, TimeSpan.FromMinutes(5));
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await ReadAsync(second, TimeSpan.FromSeconds(1));
+            Time.Advance(TimeSpan.FromSeconds(30));
+            await CycleAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync() => await Provider.DisposeAsync();
 }

@@ -187,7 +187,7 @@ public sealed class PredictionLoopTests
         });
         await using LoopHarness h = LoopHarness.Create(build: armed.Register, defaultSource: false);
 
-        await SetUpSuccessorAsync(h, "a", "b");
+        await h.LearnSuccessorAsync("a", "b");
         armed.Arm();
         await h.Cache.GetAsync("a");
         PrefetchCycleResult result = await h.Loader.RunCycleAsync();
@@ -205,7 +205,7 @@ public sealed class PredictionLoopTests
     public async Task ApplicationWrite_DuringPrefetchWrite_WaitsAndLandsLast()
     {
         await using LoopHarness h = LoopHarness.Create();
-        await SetUpSuccessorAsync(h, "a", "b");
+        await h.LearnSuccessorAsync("a", "b");
 
         var prefetchWriteStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var releasePrefetchWrite = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -240,7 +240,7 @@ public sealed class PredictionLoopTests
         var armed = new ArmedSource(static (_, _) => throw new InvalidOperationException("origin down"));
         await using LoopHarness h = LoopHarness.Create(build: armed.Register, defaultSource: false);
 
-        await SetUpSuccessorAsync(h, "a", "b");
+        await h.LearnSuccessorAsync("a", "b");
         armed.Arm();
         h.Time.Advance(TimeSpan.FromSeconds(2)); // let the copy prefetched during set-up expire
         await h.ReadAsync("a", TimeSpan.FromMinutes(5));
@@ -270,7 +270,7 @@ public sealed class PredictionLoopTests
         });
         await using LoopHarness h = LoopHarness.Create(o => o.Prefetch.Timeout = TimeSpan.FromSeconds(5), armed.Register, defaultSource: false);
 
-        await SetUpSuccessorAsync(h, "a", "b");
+        await h.LearnSuccessorAsync("a", "b");
         armed.Arm();
         await h.Cache.GetAsync("a");
         PrefetchCycleResult result = await h.Loader.RunCycleAsync();
@@ -308,7 +308,7 @@ public sealed class PredictionLoopTests
         });
         await using LoopHarness h = LoopHarness.Create(build: armed.Register, defaultSource: false);
 
-        await SetUpSuccessorAsync(h, "a", "b");
+        await h.LearnSuccessorAsync("a", "b");
         armed.Arm();
         await h.Cache.GetAsync("a");
         await h.Loader.RunCycleAsync();
@@ -324,7 +324,7 @@ public sealed class PredictionLoopTests
     public async Task NoSource_KeysArePredictedButNotPrefetched()
     {
         await using LoopHarness h = LoopHarness.Create(defaultSource: false);
-        await SetUpSuccessorAsync(h, "a", "b");
+        await h.LearnSuccessorAsync("a", "b");
         await h.Cache.GetAsync("a");
 
         PrefetchCycleResult result = await h.CycleAsync();
@@ -351,18 +351,6 @@ public sealed class PredictionLoopTests
         double expected = PredictiveCaching.Prediction.PredictionConfidence.Compute(
             prediction.Probability, 0.8, PredictiveCaching.Resources.ResourceSnapshot.Unknown, 0.5, false, 32);
         Assert.Equal(expected, prediction.Confidence, 12);
-    }
-
-    private static async Task SetUpSuccessorAsync(LoopHarness h, string first, string second)
-    {
-        for (int i = 0; i < 4; i++)
-        {
-            await h.ReadAsync(first, TimeSpan.FromMinutes(5));
-            h.Time.Advance(TimeSpan.FromSeconds(1));
-            await h.ReadAsync(second, TimeSpan.FromSeconds(1));
-            h.Time.Advance(TimeSpan.FromSeconds(30));
-            await h.CycleAsync();
-        }
     }
 
     private static async Task ReadRhythmicallyAsync(LoopHarness h, int reads, params string[] keys)

@@ -93,15 +93,7 @@ public sealed class ValueSizeTests
 
     private static async Task SetUpSuccessorAsync(LoopHarness h, string first, string second)
     {
-        for (int i = 0; i < 4; i++)
-        {
-            await h.ReadAsync(first, TimeSpan.FromMinutes(5));
-            h.Time.Advance(TimeSpan.FromSeconds(1));
-            await h.ReadAsync(second, TimeSpan.FromSeconds(1));
-            h.Time.Advance(TimeSpan.FromSeconds(30));
-            await h.CycleAsync();
-        }
-
+        await h.LearnSuccessorAsync(first, second);
         h.Time.Advance(TimeSpan.FromSeconds(2)); // let the copy prefetched during set-up expire
     }
 
