@@ -57,7 +57,8 @@ public sealed class RedisPrefetchCoordinatorTests
     [RedisFact]
     public async Task Lease_WhenItsHolderDiesWithoutReleasing_ExpiresAndIsGrantedToAnotherInstance()
     {
-        TimeSpan leaseTime = TimeSpan.FromMilliseconds(500);
+        // Long enough that closing the dying connection on a busy machine cannot outlast it before the denial is checked.
+        TimeSpan leaseTime = TimeSpan.FromSeconds(3);
         IConnectionMultiplexer dying = await Infrastructure.Coordination.MultiplexerAsync();
         await using IConnectionMultiplexer survivor = await Infrastructure.Coordination.MultiplexerAsync();
         var holder = new RedisPrefetchCoordinator(Infrastructure.Coordination.Connect(dying), TimeProvider.System);
@@ -69,7 +70,7 @@ public sealed class RedisPrefetchCoordinatorTests
         await dying.DisposeAsync();
 
         Assert.Null(await other.TryAcquireAsync(key, leaseTime));
-        PrefetchLease? granted = await PollUntilGrantedAsync(other, key, leaseTime, TimeSpan.FromSeconds(5));
+        PrefetchLease? granted = await PollUntilGrantedAsync(other, key, leaseTime, TimeSpan.FromSeconds(10));
 
         Assert.NotNull(granted);
         Assert.True(sinceAcquired.Elapsed >= leaseTime - TimeSpan.FromMilliseconds(50), $"granted after {sinceAcquired.Elapsed}, before the lease time");
