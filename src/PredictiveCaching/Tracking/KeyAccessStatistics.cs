@@ -47,6 +47,11 @@ public sealed class KeyAccessStatistics
     private volatile bool _evicted;
     internal bool IsProtected;
 
+    // Set once by the HybridCache decorator: a raw-bytes prefetch of such a key is never usable (HybridCache ignores L2
+    // entries it did not frame). Checked before being set, so steady reads only read the field.
+    internal bool ReadThroughHybridCache;
+    private int _factoryCalls;
+
     private SuccessorSlot[]? _successors;
     private CoAccessPartners? _partners;
 
@@ -55,6 +60,11 @@ public sealed class KeyAccessStatistics
     private int _gate;
 
     internal KeyAccessStatistics(string key) => Key = key;
+
+    /// <summary>Counts HybridCache factory calls for the key, so its decorator tells a hit from a miss without a closure.</summary>
+    internal int FactoryCalls => Volatile.Read(ref _factoryCalls);
+
+    internal void OnFactoryCall() => Interlocked.Increment(ref _factoryCalls);
 
     /// <summary>Gets the cache key.</summary>
     public string Key { get; }
