@@ -17,6 +17,8 @@ namespace PredictiveCaching.Caching;
 /// </remarks>
 internal sealed class PredictiveHybridCache : HybridCache
 {
+    private const HybridCacheEntryFlags StoresNothing = HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite;
+
     private readonly HybridCache _inner;
     private readonly AccessRecorder _recorder;
     private readonly DistributedCacheEntryOptions _defaultExpiry;
@@ -171,7 +173,8 @@ internal sealed class PredictiveHybridCache : HybridCache
     {
         bool hit = entry.FactoryCalls == calls;
         _recorder.HybridRead(key, hit);
-        if (!hit)
+        // A read that asked HybridCache to store nothing leaves nothing present (and so something to prefetch).
+        if (!hit && ((options?.Flags ?? HybridCacheEntryFlags.None) & StoresNothing) != StoresNothing)
         {
             _recorder.HybridCreated(key, ExpiryOf(options));
         }
