@@ -21,6 +21,11 @@ internal static class Driver
     private static readonly TimeSpan RhythmPeriod = TimeSpan.FromSeconds(5);
     private static readonly double[] PartnerDelays = [1.5, 1.0, 1.0];
 
+    // Scattered ids: consecutive ones would also be read as sequences (product:7 after product:6), which is another
+    // prediction than the two this run shows.
+    private static readonly int[] RhythmIds = [11, 29, 47, 83, 131, 197, 263, 331];
+    private static readonly int[][] Visits = [[503, 719, 877, 941], [1013, 1237, 1409, 1583], [2011, 2339, 2687, 2903], [3001, 3457, 3761, 3989]];
+
     public static async Task RunAsync(string[] args)
     {
         int seconds = int.Parse(Value(args, "--seconds=") ?? "90", CultureInfo.InvariantCulture);
@@ -136,14 +141,14 @@ internal static class Driver
             var tasks = new List<Task>();
             foreach ((string path, string key) in new[] { ("/products/", "product:"), ("/prices/", "price:") })
             {
-                for (int i = 1; i <= 8; i++)
+                for (int i = 0; i < RhythmIds.Length; i++)
                 {
-                    tasks.Add(RhythmAsync(path, key, i, TimeSpan.FromMilliseconds(i * 600), end));
+                    tasks.Add(RhythmAsync(path, key, RhythmIds[i], TimeSpan.FromMilliseconds(i * 613), end));
                 }
 
-                for (int g = 0; g < 4; g++)
+                for (int g = 0; g < Visits.Length; g++)
                 {
-                    tasks.Add(VisitsAsync(path, key, 100 + (g * 10), new Random(g + (key.Length * 31)), TimeSpan.FromMilliseconds(g * 1300), end));
+                    tasks.Add(VisitsAsync(path, key, Visits[g], new Random(g + (key.Length * 31)), TimeSpan.FromMilliseconds(g * 1300), end));
                 }
             }
 
@@ -160,16 +165,16 @@ internal static class Driver
             }
         }
 
-        private async Task VisitsAsync(string path, string key, int trigger, Random random, TimeSpan offset, long end)
+        private async Task VisitsAsync(string path, string key, int[] visit, Random random, TimeSpan offset, long end)
         {
             await Task.Delay(offset);
             while (Stopwatch.GetTimestamp() < end)
             {
-                await ReadAsync(path, key, trigger, Role.Trigger);
+                await ReadAsync(path, key, visit[0], Role.Trigger);
                 for (int p = 0; p < PartnerDelays.Length; p++)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(PartnerDelays[p]));
-                    await ReadAsync(path, key, trigger + 1 + p, Role.Partner);
+                    await ReadAsync(path, key, visit[1 + p], Role.Partner);
                 }
 
                 await Task.Delay(TimeSpan.FromSeconds(6 + (random.NextDouble() * 6)));

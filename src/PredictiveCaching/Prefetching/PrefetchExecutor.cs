@@ -291,7 +291,11 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
                 }
 
                 long now = _time.GetUtcNow().UtcTicks;
-                entry.RecordWrite(actual, entryOptions, now, prefetched: true);
+                if (entry.RecordWrite(actual, entryOptions, now, prefetched: true))
+                {
+                    _accuracy.RecordWasted();
+                }
+
                 // Used means read within the copy's life (honest precision): a copy read after the lookahead but before it
                 // expired did serve a read. A copy that never expires is judged at the end of the lookahead; a very long
                 // life at a day, so that precision keeps steering the strategy.

@@ -297,12 +297,14 @@ public sealed class KeyAccessStatistics
         }
     }
 
-    /// <returns><see langword="true"/> when an application write replaced a prefetched copy that was never read.</returns>
+    /// <returns><see langword="true"/> when the write replaced a prefetched copy that was never read.</returns>
     internal bool RecordWrite(long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
     {
         using (Acquire())
         {
-            bool wastedPrefetch = !prefetched && _prefetchedCopy && !_readSincePrefetch;
+            // A prefetched copy replaced unread was wasted, whoever replaces it: a later prefetch too, before the copy's
+            // own outcome was settled (its watch then finds another stamp and would count nothing).
+            bool wastedPrefetch = _prefetchedCopy && !_readSincePrefetch;
             // The application's write version moves in BeginApplicationWrite, before the inner write starts.
             if (prefetched)
             {
