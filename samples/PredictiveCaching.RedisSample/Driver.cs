@@ -11,24 +11,24 @@ namespace PredictiveCaching.Samples;
 /// <summary>
 /// Runs the sample application twice on one Redis — without, then with AddPredictiveLoading() — under the same load, in
 /// real time, over HTTP: readers of HybridCache (products) and cache-aside readers (prices), each as
-///   - rhythm readers: one key each, read every 5 s, longer than the 3 s TTL, so without prefetching every read misses;
-///   - visits: a trigger key read at irregular gaps (6–12 s), then its three partner keys 1.5, 2.5 and 3.5 s later.
+///   - rhythm readers: one key each, read every 15 s, longer than the 10 s TTL, so without prefetching every read misses;
+///   - visits: a trigger key read at irregular gaps (12–20 s), then its three partner keys 1.5, 2.5 and 3.5 s later.
 /// It counts origin calls, latency, and which reads were served by a prefetched value (each value carries the id of the
 /// origin load that produced it), and compares its own count of used and wasted prefetches with the library's.
 /// </summary>
 internal static class Driver
 {
-    private static readonly TimeSpan RhythmPeriod = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RhythmPeriod = TimeSpan.FromSeconds(15);
     private static readonly double[] PartnerDelays = [1.5, 1.0, 1.0];
 
     // Scattered ids: consecutive ones would also be read as sequences (product:7 after product:6), which is another
     // prediction than the two this run shows.
     private static readonly int[] RhythmIds = [11, 29, 47, 83, 131, 197, 263, 331];
-    private static readonly int[][] Visits = [[503, 719, 877, 941], [1013, 1237, 1409, 1583], [2011, 2339, 2687, 2903], [3001, 3457, 3761, 3989]];
+    private static readonly int[][] Visits = [[503, 719, 877, 941], [1013, 1237, 1409, 1583], [2011, 2339, 2687, 2903]];
 
     public static async Task RunAsync(string[] args)
     {
-        int seconds = int.Parse(Value(args, "--seconds=") ?? "90", CultureInfo.InvariantCulture);
+        int seconds = int.Parse(Value(args, "--seconds=") ?? "150", CultureInfo.InvariantCulture);
         string[] appArgs = [.. args.Where(static a => a != "--drive" && !a.StartsWith("--seconds=", StringComparison.Ordinal)), "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"];
         var results = new List<ModeResult>();
         foreach (bool predictive in new[] { false, true })
@@ -143,7 +143,7 @@ internal static class Driver
             {
                 for (int i = 0; i < RhythmIds.Length; i++)
                 {
-                    tasks.Add(RhythmAsync(path, key, RhythmIds[i], TimeSpan.FromMilliseconds(i * 613), end));
+                    tasks.Add(RhythmAsync(path, key, RhythmIds[i], TimeSpan.FromMilliseconds(i * 1811), end));
                 }
 
                 for (int g = 0; g < Visits.Length; g++)
@@ -177,7 +177,7 @@ internal static class Driver
                     await ReadAsync(path, key, visit[1 + p], Role.Partner);
                 }
 
-                await Task.Delay(TimeSpan.FromSeconds(6 + (random.NextDouble() * 6)));
+                await Task.Delay(TimeSpan.FromSeconds(12 + (random.NextDouble() * 8)));
             }
         }
 

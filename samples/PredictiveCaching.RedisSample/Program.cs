@@ -9,7 +9,7 @@
 //
 // The load driver runs the same application twice, without and with AddPredictiveLoading(), on one Redis, and prints
 // origin calls, p50/p99 latency and used/wasted as the library reports them and as the driver counts them:
-//   dotnet run --project samples/PredictiveCaching.RedisSample -c Release -- --drive --Redis=localhost:6379 [--seconds=90]
+//   dotnet run --project samples/PredictiveCaching.RedisSample -c Release -- --drive --Redis=localhost:6379 [--seconds=150]
 using PredictiveCaching.Samples;
 
 if (args.Contains("--drive"))

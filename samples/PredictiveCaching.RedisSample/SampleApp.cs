@@ -11,8 +11,8 @@ internal static class SampleApp
     /// <summary>How long the origin takes per call, like a busy database.</summary>
     public static readonly TimeSpan OriginDelay = TimeSpan.FromMilliseconds(40);
 
-    /// <summary>Short, so readers that come back every few seconds find their entry expired.</summary>
-    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(3);
+    /// <summary>Short, so the driver's readers, who come back every 15 s, find their entry expired.</summary>
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
     private static readonly HybridCacheEntryOptions ProductEntry = new() { Expiration = Ttl, LocalCacheExpiration = Ttl };
     private static readonly DistributedCacheEntryOptions PriceEntry = new() { AbsoluteExpirationRelativeToNow = Ttl };
