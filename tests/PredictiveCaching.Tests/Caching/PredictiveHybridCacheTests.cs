@@ -130,6 +130,40 @@ public sealed class PredictiveHybridCacheTests
         Assert.Equal(1, h.Factory);
     }
 
+    [Fact]
+    public async Task L1Hit_ThroughTheDecorator_AllocatesNoMoreThanTheInnerCache()
+    {
+        await using HybridHarness h = HybridHarness.Create();
+        await h.ReadAsync("p:1");
+        HybridCache inner = ((PredictiveHybridCache)h.Hybrid).InnerCache;
+        Func<int, CancellationToken, ValueTask<string>> factory = static (_, _) => new ValueTask<string>("unused");
+        bool synchronous = true;
+        for (int i = 0; i < 100; i++)
+        {
+            synchronous &= L1Hit(h.Hybrid, factory);
+            synchronous &= L1Hit(inner, factory);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            synchronous &= L1Hit(inner, factory);
+        }
+
+        long raw = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            synchronous &= L1Hit(h.Hybrid, factory);
+        }
+
+        long decorated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(synchronous);
+        Assert.True(decorated <= raw, $"decorated {decorated} B, inner {raw} B for 10 000 L1 hits");
+        Assert.True(h.Tracker.TryGet("p:1", out KeyAccessStatistics? entry));
+        Assert.Equal(10_100, entry.HitCount); // the first read was the miss
+    }
+
     // --- typed prefetches HybridCache serves ---
 
     [Fact]
@@ -263,6 +297,12 @@ public sealed class PredictiveHybridCacheTests
 
         // HybridCache still reads through its factory, as it would have anyway.
         Assert.False(await h.ReadAsync("raw:1"));
+    }
+
+    private static bool L1Hit(HybridCache cache, Func<int, CancellationToken, ValueTask<string>> factory)
+    {
+        ValueTask<string> read = cache.GetOrCreateAsync("p:1", 0, factory, Entry);
+        return read.IsCompletedSuccessfully && read.Result.Length > 0;
     }
 
     private static HybridCache InnerOf(IServiceProvider provider) =>
