@@ -289,7 +289,7 @@ public sealed class PredictiveHybridCacheTests
 
         Assert.Equal(2, h.Accuracy.WastedCount);
         Assert.Equal(0, h.Accuracy.UsedCount);
-        Assert.Equal(2, h.Statistics.BytesForHybridCache);
+        Assert.Equal(2, h.Loader.GetStatus().PrefetchesUnusableByHybridCache);
         Assert.Null(h.L2.Peek("raw:1"));
         FakeLogRecord warning = Assert.Single(h.Logs.GetSnapshot(), r => r.Id.Id == 66);
         Assert.Equal(LogLevel.Warning, warning.Level);
