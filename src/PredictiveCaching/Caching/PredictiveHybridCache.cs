@@ -95,11 +95,13 @@ internal sealed class PredictiveHybridCache : HybridCache
             return;
         }
 
-        // Fence every key first, then hand the inner cache the whole set, as the application did.
-        var fenced = new List<(string Key, KeyAccessStatistics Entry)>();
+        // Fence every key first, then hand the inner cache the whole set, as the application gave it (nulls included:
+        // what to do with them is the inner cache's to judge).
+        List<string> all = [.. keys];
+        var fenced = new List<(string Key, KeyAccessStatistics Entry)>(all.Count);
         try
         {
-            foreach (string key in keys)
+            foreach (string key in all)
             {
                 if (key is null)
                 {
@@ -115,7 +117,7 @@ internal sealed class PredictiveHybridCache : HybridCache
                 }
             }
 
-            await _inner.RemoveAsync(fenced.ConvertAll(static f => f.Key), cancellationToken).ConfigureAwait(false);
+            await _inner.RemoveAsync(all, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
