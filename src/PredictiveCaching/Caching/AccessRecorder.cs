@@ -17,7 +17,11 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Read(string key, byte[]? value) => Read(key, value is not null, value is null ? -1 : value.LongLength);
+    public void Read(string key, byte[]? value)
+    {
+        KeyAccessStatistics entry = ReadCore(key, value is not null, value is null ? -1 : value.LongLength);
+        HybridFraming.MarkIfFramed(entry, value);
+    }
 
     public void Read(string key, bool hit, long size) => ReadCore(key, hit, size);
 

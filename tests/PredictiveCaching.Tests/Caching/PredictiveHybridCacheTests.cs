@@ -299,6 +299,54 @@ public sealed class PredictiveHybridCacheTests
         Assert.False(await h.ReadAsync("raw:1"));
     }
 
+    [Fact]
+    public async Task KeyedHybridCacheOverTheDecoratedL2_FramingSeen_RawBytesSourceWarnedAndWasted()
+    {
+        // A keyed HybridCache is not decorated and reads the decorated IDistributedCache as its L2: its framed writes
+        // mark the key, so a raw-bytes prefetch of it is refused like one for a key read through the decorator.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+        var l2 = new FakeTtlCache(time);
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddFakeLogging());
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton<IDistributedCache>(l2);
+        services.AddKeyedHybridCache("orders");
+        services.AddPredictiveLoading(o => o.Strategies.Adaptive = false)
+            .AddSource("raw:", (key, _) => Task.FromResult<byte[]?>([1, 2, 3]));
+        services.RemoveAll<IResourceProbe>();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HybridCache keyed = provider.GetRequiredKeyedService<HybridCache>("orders");
+        Assert.IsNotType<PredictiveHybridCache>(keyed);
+
+        await keyed.GetOrCreateAsync("raw:1", static _ => new ValueTask<string>("order"), Entry);
+        Assert.True(HybridFraming.IsFramed(l2.Peek("raw:1")));
+        Assert.True(provider.GetRequiredService<AccessTracker>().TryGet("raw:1", out KeyAccessStatistics? entry));
+        Assert.True(entry.ReadThroughHybridCache);
+
+        var executor = provider.GetRequiredService<PrefetchExecutor>();
+        PrefetchSource source = provider.GetRequiredService<PrefetchSourceResolver>().Find("raw:1")!;
+        Assert.Equal(PrefetchStartResult.Started, executor.TryStart("raw:1", source, 64, TimeSpan.FromMinutes(1), 1 << 20));
+        await executor.WhenIdleAsync();
+
+        Assert.Equal(1, provider.GetRequiredService<PrefetchAccuracy>().WastedCount);
+        Assert.True(HybridFraming.IsFramed(l2.Peek("raw:1")));
+        Assert.Single(provider.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 66);
+    }
+
+    [Fact]
+    public void Framing_RecognizesHybridCachesFrameOnly()
+    {
+        Assert.False(HybridFraming.IsFramed([1, 2, 3]));
+        Assert.False(HybridFraming.IsFramed(System.Text.Encoding.UTF8.GetBytes("a plain value of some length")));
+        byte[] framed = new byte[24];
+        framed[0] = 0x03;
+        framed[1] = 0x01;
+        framed[^2] = 0x03;
+        framed[^1] = 0x01;
+        Assert.True(HybridFraming.IsFramed(framed));
+        Assert.True(HybridFraming.IsFramed(new System.Buffers.ReadOnlySequence<byte>(framed)));
+    }
+
     private static bool L1Hit(HybridCache cache, Func<int, CancellationToken, ValueTask<string>> factory)
     {
         ValueTask<string> read = cache.GetOrCreateAsync("p:1", 0, factory, Entry);
