@@ -229,6 +229,31 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
             }
         }
 
+        public override async ValueTask<bool> TryWriteAsync<TState>(string key, TState state, Func<TState, CancellationToken, ValueTask> write, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(write);
+            try
+            {
+                // HybridCache writes its L2 itself, so the write cannot be part of the script: claim (check and release)
+                // first, then write. A write through another instance between the two can still be overwritten; see docs/redis.md.
+                RedisResult claimed = await database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token])
+                    .WaitObservedAsync(owner.Connection.Options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                Interlocked.Exchange(ref _released, 1);
+                if (!Settle((long)claimed == 1))
+                {
+                    return false;
+                }
+            }
+            catch (Exception exception) when (RedisConnection.IsOutage(exception))
+            {
+                owner.Connection.ReportUnavailable(exception.GetType().Name, exception);
+                throw;
+            }
+
+            await write(state, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
         public override async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _released, 1) != 0)

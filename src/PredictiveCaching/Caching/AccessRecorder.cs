@@ -17,9 +17,41 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
 
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Read(string key, byte[]? value) => Read(key, value is not null, value is null ? -1 : value.LongLength);
+    public void Read(string key, byte[]? value)
+    {
+        KeyAccessStatistics entry = ReadCore(key, value is not null, value is null ? -1 : value.LongLength);
+        HybridFraming.MarkIfFramed(entry, value);
+    }
 
-    public void Read(string key, bool hit, long size)
+    public void Read(string key, bool hit, long size) => ReadCore(key, hit, size);
+
+    /// <summary>
+    /// Records a read made through HybridCache (an L1 or L2 hit, or a miss that ran its factory) and marks the key as
+    /// read through it, so a raw-bytes source for it can be reported.
+    /// </summary>
+    public void HybridRead(string key, bool hit)
+    {
+        KeyAccessStatistics entry = ReadCore(key, hit, -1);
+        if (!entry.ReadThroughHybridCache)
+        {
+            entry.ReadThroughHybridCache = true;
+        }
+    }
+
+    /// <summary>
+    /// Records the copy HybridCache stored after its factory ran on a miss: present, with its time to live, so its expiry
+    /// can be predicted. Not fenced: the value is what the origin had at that moment, like a prefetch's.
+    /// </summary>
+    public void HybridCreated(string key, DistributedCacheEntryOptions options)
+    {
+        KeyAccessStatistics entry = Tracker.GetOrAddEntry(key);
+        if (entry.RecordWrite(-1, options, _clock.UtcNowTicks(), prefetched: false))
+        {
+            accuracy.RecordWasted();
+        }
+    }
+
+    private KeyAccessStatistics ReadCore(string key, bool hit, long size)
     {
         long now = _clock.UtcNowTicks();
         ReadOutcome outcome = Tracker.RecordRead(key, hit, size, now, linkToPrevious: false, out KeyAccessStatistics entry);
@@ -37,6 +69,8 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
                 accuracy.RecordRepeatMiss();
                 break;
         }
+
+        return entry;
     }
 
     /// <summary>Fences a write or removal against prefetches of the same key; see <see cref="KeyAccessStatistics.BeginApplicationWrite"/>.</summary>
@@ -97,6 +131,11 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     }
 
     public static void AbortWrite(KeyAccessStatistics entry) => entry.EndApplicationWrite();
+
+    /// <summary>Fences a HybridCache tag removal against typed prefetches; see <see cref="AccessTracker.TagFenceHolds"/>.</summary>
+    public void BeginTagInvalidation() => Tracker.BeginTagInvalidation();
+
+    public void EndTagInvalidation() => Tracker.EndTagInvalidation();
 
     public void Refresh(string key) => Tracker.RecordRefresh(key, _clock.UtcNowTicks());
 

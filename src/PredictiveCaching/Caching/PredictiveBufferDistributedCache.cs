@@ -60,6 +60,7 @@ internal sealed class PredictiveBufferDistributedCache : PredictiveDistributedCa
         }
 
         (KeyAccessStatistics entry, Task? prefetchWrite) = Recorder.BeginWrite(key);
+        HybridFraming.MarkIfFramed(entry, value);
         try
         {
             Recorder.Fence(key);
@@ -83,6 +84,7 @@ internal sealed class PredictiveBufferDistributedCache : PredictiveDistributedCa
         }
 
         (KeyAccessStatistics entry, Task? prefetchWrite) = Recorder.BeginWrite(key);
+        HybridFraming.MarkIfFramed(entry, value);
         ValueTask fence = Recorder.FenceAsync(key);
         if (prefetchWrite is not null || !fence.IsCompletedSuccessfully)
         {

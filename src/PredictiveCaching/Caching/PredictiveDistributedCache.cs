@@ -77,6 +77,7 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
         }
 
         (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
+        HybridFraming.MarkIfFramed(entry, value);
         try
         {
             _recorder.Fence(key);
@@ -103,6 +104,7 @@ public class PredictiveDistributedCache : IDistributedCache, IDisposable
         }
 
         (KeyAccessStatistics entry, Task? prefetchWrite) = _recorder.BeginWrite(key);
+        HybridFraming.MarkIfFramed(entry, value);
         ValueTask fence = _recorder.FenceAsync(key);
         if (prefetchWrite is not null || !fence.IsCompletedSuccessfully)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Hosting;
 using PredictiveCaching.Caching;
 
@@ -6,7 +7,8 @@ namespace PredictiveCaching.DependencyInjection;
 
 /// <summary>
 /// Fails start-up when the application's <see cref="IDistributedCache"/> is not the predictive decorator, which happens
-/// when a cache was registered with <c>Add</c> after <c>AddPredictiveLoading()</c> and so replaced it.
+/// when a cache was registered with <c>Add</c> after <c>AddPredictiveLoading()</c> and so replaced it; likewise for a
+/// <see cref="HybridCache"/> registered after it, which would not be decorated.
 /// </summary>
 internal sealed class DecorationCheck(IServiceProvider services) : IHostedService
 {
@@ -15,12 +17,23 @@ internal sealed class DecorationCheck(IServiceProvider services) : IHostedServic
         "registered after AddPredictiveLoading() and replaced it. Call AddPredictiveLoading() after registering the cache " +
         "(services.AddDistributedMemoryCache() or services.AddStackExchangeRedisCache(...)).";
 
+    internal static string HybridRegisteredAfterMessage(Type resolved) =>
+        "The HybridCache resolved from the container is " + resolved.FullName + ", not the predictive decorator: HybridCache was " +
+        "registered after AddPredictiveLoading(), so its reads are not seen and nothing is prefetched for them. Call " +
+        "AddPredictiveLoading() after services.AddHybridCache(...), or services.AddHybridCache(...).AddPredictiveLoading().";
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         object? cache = services.GetService(typeof(IDistributedCache));
         if (cache is not null and not PredictiveDistributedCache)
         {
             throw new InvalidOperationException(RegisteredAfterMessage(cache.GetType()));
+        }
+
+        object? hybrid = services.GetService(typeof(HybridCache));
+        if (hybrid is not null and not PredictiveHybridCache)
+        {
+            throw new InvalidOperationException(HybridRegisteredAfterMessage(hybrid.GetType()));
         }
 
         return Task.CompletedTask;

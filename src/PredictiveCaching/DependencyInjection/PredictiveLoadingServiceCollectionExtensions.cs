@@ -20,8 +20,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PredictiveLoadingServiceCollectionExtensions
 {
     /// <summary>
-    /// Decorates the registered <see cref="IDistributedCache"/> with <see cref="PredictiveDistributedCache"/> and adds
-    /// the services that predict and prefetch keys. Calling it again only applies <paramref name="configure"/>.
+    /// Decorates the registered <see cref="IDistributedCache"/> with <see cref="PredictiveDistributedCache"/> (and the
+    /// registered <c>HybridCache</c>, if any, so its reads are recorded where they happen) and adds the services that
+    /// predict and prefetch keys. Calling it again only applies <paramref name="configure"/> and decorates a HybridCache
+    /// registered since.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Optional changes to the default options.</param>
@@ -71,6 +73,8 @@ public static class PredictiveLoadingServiceCollectionExtensions
         var builder = new PredictiveLoadingBuilder(services);
         if (services.Any(d => d.ServiceType == typeof(PredictiveLoadingMarker)))
         {
+            // A HybridCache registered between two calls is decorated by the second.
+            HybridCacheDecoration.Apply(services);
             return builder;
         }
 
@@ -89,6 +93,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DecorationCheck>());
         AddPredictionLoop(services);
         DistributedCacheDecoration.Apply(services);
+        HybridCacheDecoration.Apply(services);
         return builder;
     }
 

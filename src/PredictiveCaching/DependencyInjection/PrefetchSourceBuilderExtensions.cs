@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PredictiveCaching.Prefetching;
 
@@ -34,6 +35,43 @@ public static class PrefetchSourceBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(load);
         return builder.AddSource(keyPrefix, async (key, ct) => await load(key, ct).ConfigureAwait(false) is { } bytes ? new PrefetchedValue(bytes) : null);
+    }
+
+    /// <summary>
+    /// Loads the keys that start with <paramref name="keyPrefix"/>, which the application reads through <c>HybridCache</c>,
+    /// with <paramref name="load"/>, which returns the object; it is written with <c>HybridCache.SetAsync</c>, so
+    /// HybridCache serializes it with its configured serializer and stores it in L1 and L2 as its own factory would, and a
+    /// later <c>GetOrCreateAsync</c> is served without calling the factory. A raw-bytes source (<c>AddSource</c>) is for
+    /// keys read cache-aside through <see cref="IDistributedCache"/>.
+    /// </summary>
+    /// <typeparam name="T">The type the application reads, as in <c>GetOrCreateAsync&lt;T&gt;</c>.</typeparam>
+    /// <param name="builder">The predictive loading builder.</param>
+    /// <param name="keyPrefix">The key prefix, for example <c>product:</c>.</param>
+    /// <param name="load">Loads a key's value; returns <see langword="null"/> when the origin has nothing.</param>
+    /// <param name="options">
+    /// The entry options to write with, as the application passes to <c>GetOrCreateAsync</c>; <see langword="null"/> uses
+    /// the time to live of the key's last write (and HybridCache's default when none is known).
+    /// </param>
+    /// <param name="tags">The tags to write with, as the application passes to <c>GetOrCreateAsync</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IPredictiveLoadingBuilder AddHybridSource<T>(
+        this IPredictiveLoadingBuilder builder,
+        string keyPrefix,
+        Func<string, CancellationToken, ValueTask<T?>> load,
+        HybridCacheEntryOptions? options = null,
+        IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(keyPrefix);
+        ArgumentNullException.ThrowIfNull(load);
+        string[]? tagArray = tags is null ? null : [.. tags];
+        builder.Services.AddSingleton<IPrefetchSource>(new DelegatePrefetchSource(
+            key => key.StartsWith(keyPrefix, StringComparison.Ordinal),
+            async (key, ct) => await load(key, ct).ConfigureAwait(false) is { } value
+                ? new PrefetchedValue(new HybridPrefetchValue<T>(value, options, tagArray))
+                : null,
+            "prefix '" + keyPrefix + "' (HybridCache, " + typeof(T).Name + ")"));
+        return builder;
     }
 
     /// <summary>Loads the keys that <paramref name="canLoad"/> accepts with <paramref name="load"/>.</summary>

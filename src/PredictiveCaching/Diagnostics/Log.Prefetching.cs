@@ -68,4 +68,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 65, EventName = "PrefetchSourceOversize", Level = LogLevel.Information,
         Message = "Prefetch source {Source} returned {Bytes} bytes for key {Key}, over the per-value cap of {CapBytes} bytes or the budget left; such values are not written (logged once per source, counted every time)")]
     public static partial void PrefetchSourceOversize(ILogger logger, string source, string key, long bytes, long capBytes);
+
+    [LoggerMessage(EventId = 66, EventName = "PrefetchSourceBytesForHybridCache", Level = LogLevel.Warning,
+        Message = "Prefetch source {Source} returned raw bytes for key {Key}, which the application reads through HybridCache: " +
+                  "HybridCache ignores L2 entries it did not write, so such values are not written and count as wasted. " +
+                  "Register a typed source for these keys instead: AddHybridSource<T>(prefix, (key, ct) => ...), which writes " +
+                  "the object through HybridCache.SetAsync. Logged once for the source.")]
+    public static partial void PrefetchSourceBytesForHybridCache(ILogger logger, string source, string key);
+
+    [LoggerMessage(EventId = 67, EventName = "PrefetchSourceNoHybridCache", Level = LogLevel.Warning,
+        Message = "Prefetch source {Source} returned a typed value for key {Key}, but no HybridCache is registered to write it " +
+                  "through; nothing is written. Register it with services.AddHybridCache(...) before AddPredictiveLoading(). " +
+                  "Logged once for the source.")]
+    public static partial void PrefetchSourceNoHybridCache(ILogger logger, string source, string key);
 }

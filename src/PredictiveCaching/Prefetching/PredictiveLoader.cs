@@ -61,6 +61,7 @@ internal sealed class PredictiveLoader(
             PrefetchesFailed = statistics.Failed,
             PrefetchesTimedOut = statistics.TimedOut,
             PrefetchesSuperseded = statistics.Superseded,
+            PrefetchesUnusableByHybridCache = statistics.BytesForHybridCache,
             PrefetchesNotGranted = statistics.NotGranted,
             BytesPrefetched = statistics.BytesPrefetched,
             BudgetRemainingBytes = budget.Remaining(time.GetUtcNow().UtcTicks, strategy.LookaheadWindow, strategy.PrefetchBudgetBytes),

@@ -51,6 +51,12 @@ public sealed record PredictiveLoaderStatus
     public long PrefetchesSuperseded { get; init; }
 
     /// <summary>
+    /// Gets how many raw-bytes values were loaded for keys the application reads through HybridCache, which ignores L2
+    /// entries it did not write: not written, counted as wasted (register a typed source, <c>AddHybridSource</c>).
+    /// </summary>
+    public long PrefetchesUnusableByHybridCache { get; init; }
+
+    /// <summary>
     /// Gets how many prefetches were skipped because the <see cref="IPrefetchCoordinator"/> did not grant the key (another
     /// instance was loading it, or coordination was unavailable).
     /// </summary>

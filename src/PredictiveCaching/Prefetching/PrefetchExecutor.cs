@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,9 +38,14 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
     private readonly PredictiveCachingTracing _tracing;
     private readonly ConcurrentDictionary<string, Task?> _inflight = new(StringComparer.Ordinal);
     private static readonly Func<(IPrefetchSource Source, string Key), CancellationToken, ValueTask<PrefetchedValue?>> s_loadOnce = LoadOnceAsync;
+    private static readonly Func<(HybridPrefetchValue Value, HybridCache Cache, string Key, HybridCacheEntryOptions Options), CancellationToken, ValueTask> s_writeTyped =
+        static (s, cancellationToken) => s.Value.WriteAsync(s.Cache, s.Key, s.Options, cancellationToken);
+    private readonly PrefetchAccuracy _accuracy;
 
     private readonly CancellationTokenSource _shutdown = new();
     private IDistributedCache? _cache;
+    private PredictiveHybridCache? _hybrid;
+    private bool _hybridResolved;
     private int _running;
 
     public PrefetchExecutor(
@@ -51,6 +57,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         PrefetchStatistics statistics,
         PrefetchOutcomeWatch outcomes,
         IPrefetchCoordinator coordinator,
+        PrefetchAccuracy accuracy,
         PredictiveCachingMetrics metrics,
         PredictiveCachingTracing tracing,
         ILogger<PrefetchExecutor> logger)
@@ -65,6 +72,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         _statistics = statistics;
         _outcomes = outcomes;
         _coordinator = coordinator;
+        _accuracy = accuracy;
 
         // The load is bounded by Timeout; the same again covers the write, after which the lease is released.
         _leaseTime = _options.Timeout * 2;
@@ -125,7 +133,8 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 
         KeyAccessStatistics entry = _tracker.GetOrAddEntry(key);
         int version = entry.WriteVersion;
-        Task run = RunAsync(key, entry, version, source, reservedBytes, window, budgetBytes);
+        int tagEpoch = _tracker.TagInvalidationEpoch;
+        Task run = RunAsync(key, entry, version, tagEpoch, source, reservedBytes, window, budgetBytes);
 
         // The run removes its key when it ends; only publish the task if that has not happened yet.
         _inflight.TryUpdate(key, run, null);
@@ -178,7 +187,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         _shutdown.Cancel();
     }
 
-    private async Task RunAsync(string key, KeyAccessStatistics entry, int version, PrefetchSource source, long reservedBytes, TimeSpan window, long budgetBytes)
+    private async Task RunAsync(string key, KeyAccessStatistics entry, int version, int tagEpoch, PrefetchSource source, long reservedBytes, TimeSpan window, long budgetBytes)
     {
         // Never run a source on the caller's (the cycle's) thread.
         await Task.Yield();
@@ -200,8 +209,28 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
                 return;
             }
 
+            HybridPrefetchValue? typed = value.Typed;
+            if (typed is null && entry.ReadThroughHybridCache)
+            {
+                // HybridCache would ignore these bytes (it frames what it stores) and call its factory: the load is spent
+                // for nothing, so it counts as wasted and nothing is written over the key.
+                _accuracy.RecordWasted();
+                _statistics.OnBytesForHybridCache();
+                source.ReportBytesForHybridCache(key);
+                return;
+            }
+
+            PredictiveHybridCache? hybrid = null;
+            if (typed is not null && (hybrid = Hybrid()) is null)
+            {
+                _statistics.OnFailed();
+                source.ReportNoHybridCache(key);
+                return;
+            }
+
             // The prediction was only an estimate: a value far larger than it would spend the window's budget at once.
-            long actual = value.Value.LongLength;
+            // A typed value's size is not known without serializing it, so it keeps the estimate it was reserved with.
+            long actual = typed is null ? value.Value.LongLength : reservedBytes;
             long cap = ValueCap(budgetBytes);
             if (actual > cap || !_budget.TryResize(reservedBytes, actual, _time.GetUtcNow().UtcTicks, window, budgetBytes))
             {
@@ -226,18 +255,47 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
 
             try
             {
-                DistributedCacheEntryOptions entryOptions = value.Options ?? OptionsFor(entry);
-
-                // The lease makes the write conditional where the cache lives (Redis coordination): an application write
-                // through another instance since the lease was granted fences it out there, as BeginApplicationWrite does here.
-                if (!await lease.TryWriteAsync(Cache(), key, value.Value, entryOptions, _shutdown.Token).ConfigureAwait(false))
+                DistributedCacheEntryOptions entryOptions;
+                if (typed is not null)
                 {
-                    _statistics.OnSuperseded();
-                    return;
+                    HybridCacheEntryOptions hybridOptions = typed.Options ?? new HybridCacheEntryOptions { Expiration = OptionsFor(entry).AbsoluteExpirationRelativeToNow };
+                    entryOptions = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = hybridOptions.Expiration ?? hybrid!.DefaultExpiration };
+
+                    // Which keys a tag covers is HybridCache's to know: a tag removal since the load began refuses the write,
+                    // and one that began while it was being written takes the copy back out (an extra miss, never a stale read).
+                    if (!_tracker.TagFenceHolds(tagEpoch)
+                        || !await lease.TryWriteAsync(key, (typed, hybrid!.InnerCache, key, hybridOptions), s_writeTyped, _shutdown.Token).ConfigureAwait(false))
+                    {
+                        _statistics.OnSuperseded();
+                        return;
+                    }
+
+                    if (!_tracker.TagFenceHolds(tagEpoch))
+                    {
+                        await hybrid!.InnerCache.RemoveAsync(key, _shutdown.Token).ConfigureAwait(false);
+                        _statistics.OnSuperseded();
+                        return;
+                    }
+                }
+                else
+                {
+                    entryOptions = value.Options ?? OptionsFor(entry);
+
+                    // The lease makes the write conditional where the cache lives (Redis coordination): an application write
+                    // through another instance since the lease was granted fences it out there, as BeginApplicationWrite does here.
+                    if (!await lease.TryWriteAsync(Cache(), key, value.Value, entryOptions, _shutdown.Token).ConfigureAwait(false))
+                    {
+                        _statistics.OnSuperseded();
+                        return;
+                    }
                 }
 
                 long now = _time.GetUtcNow().UtcTicks;
-                entry.RecordWrite(actual, entryOptions, now, prefetched: true);
+                if (entry.RecordWrite(actual, entryOptions, now, prefetched: true))
+                {
+                    _accuracy.RecordWasted();
+                }
+
                 // Used means read within the copy's life (honest precision): a copy read after the lookahead but before it
                 // expired did serve a read. A copy that never expires is judged at the end of the lookahead; a very long
                 // life at a day, so that precision keeps steering the strategy.
@@ -384,6 +442,18 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         {
             AbsoluteExpirationRelativeToNow = ExpiryArithmetic.PrefetchTimeToLive(entry.LastTimeToLiveTicks, _options.DefaultTimeToLive),
         };
+    }
+
+    private PredictiveHybridCache? Hybrid()
+    {
+        if (!_hybridResolved)
+        {
+            // Typed values are written through the HybridCache below its decorator, so they are not the application's writes.
+            _hybrid = _services.GetService<HybridCache>() as PredictiveHybridCache;
+            _hybridResolved = true;
+        }
+
+        return _hybrid;
     }
 
     private IDistributedCache Cache()

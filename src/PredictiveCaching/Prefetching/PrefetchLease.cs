@@ -31,6 +31,27 @@ public abstract class PrefetchLease : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Runs a write the cache makes itself (a typed value written through <c>HybridCache.SetAsync</c>, which writes its L2
+    /// on its own) unless an application write or removal of the key has superseded the lease.
+    /// </summary>
+    /// <typeparam name="TState">The write's state.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="state">Passed to <paramref name="write"/>.</param>
+    /// <param name="write">Writes the value.</param>
+    /// <param name="cancellationToken">Cancelled on shutdown.</param>
+    /// <returns><see langword="true"/> when the value was written.</returns>
+    /// <remarks>
+    /// The write cannot be made part of a conditional script, so a coordinator can only check the lease just before it:
+    /// an application write through another instance between the check and the write can still be overwritten.
+    /// </remarks>
+    public virtual async ValueTask<bool> TryWriteAsync<TState>(string key, TState state, Func<TState, CancellationToken, ValueTask> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        await write(state, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>Gives the right back; a lease that cannot be released lapses by itself after its lease time.</summary>
     /// <returns>A task that completes when the lease is released.</returns>
     public abstract ValueTask DisposeAsync();

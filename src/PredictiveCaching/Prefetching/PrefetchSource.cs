@@ -26,6 +26,8 @@ internal sealed class PrefetchSource
     private int _openings;
     private int _running;
     private int _reportedCanLoadFailure;
+    private int _reportedBytesForHybrid;
+    private int _reportedNoHybrid;
     private int _reportedOversize;
 
     public PrefetchSource(IPrefetchSource source, string name, PrefetchOptions options, int maxConcurrency, TimeProvider time, PrefetchStatistics statistics, ILogger logger)
@@ -131,6 +133,24 @@ internal sealed class PrefetchSource
             }
 
             return false;
+        }
+    }
+
+    /// <summary>Logs, once for the source, that it returned raw bytes for a key the application reads through HybridCache.</summary>
+    public void ReportBytesForHybridCache(string key)
+    {
+        if (Interlocked.Exchange(ref _reportedBytesForHybrid, 1) == 0)
+        {
+            Log.PrefetchSourceBytesForHybridCache(_logger, Name, key);
+        }
+    }
+
+    /// <summary>Logs, once for the source, that a typed value has no HybridCache to be written through.</summary>
+    public void ReportNoHybridCache(string key)
+    {
+        if (Interlocked.Exchange(ref _reportedNoHybrid, 1) == 0)
+        {
+            Log.PrefetchSourceNoHybridCache(_logger, Name, key);
         }
     }
 

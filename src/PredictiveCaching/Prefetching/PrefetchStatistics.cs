@@ -4,6 +4,7 @@ namespace PredictiveCaching.Prefetching;
 internal sealed class PrefetchStatistics
 {
     private long _started;
+    private long _bytesForHybrid;
     private long _completed;
     private long _failed;
     private long _timedOut;
@@ -47,6 +48,11 @@ internal sealed class PrefetchStatistics
     public long Cycles => Interlocked.Read(ref _cycles);
 
     public void OnStarted() => Interlocked.Increment(ref _started);
+
+    /// <summary>Gets the raw-bytes values loaded for keys read through HybridCache, not written and counted as wasted.</summary>
+    public long BytesForHybridCache => Interlocked.Read(ref _bytesForHybrid);
+
+    public void OnBytesForHybridCache() => Interlocked.Increment(ref _bytesForHybrid);
 
     public void OnCompleted(long bytes)
     {

@@ -18,9 +18,19 @@ public sealed class PrefetchedValue
         Options = options;
     }
 
-    /// <summary>Gets the bytes to cache.</summary>
+    /// <summary>A typed value, written through HybridCache rather than as bytes (<c>AddHybridSource</c>).</summary>
+    internal PrefetchedValue(HybridPrefetchValue typed)
+    {
+        Value = [];
+        Typed = typed;
+    }
+
+    /// <summary>Gets the bytes to cache (empty for a typed value).</summary>
     public byte[] Value { get; }
 
     /// <summary>Gets the entry options, or <see langword="null"/> to reuse the key's last known time to live.</summary>
     public DistributedCacheEntryOptions? Options { get; }
+
+    /// <summary>Gets the typed value to write through HybridCache, or <see langword="null"/> for bytes.</summary>
+    internal HybridPrefetchValue? Typed { get; }
 }

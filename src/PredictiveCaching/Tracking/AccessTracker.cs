@@ -81,6 +81,26 @@ public sealed class AccessTracker
         _entries = new ConcurrentDictionary<string, KeyAccessStatistics>(StringComparer.Ordinal);
     }
 
+    private int _tagInvalidationEpoch;
+    private int _pendingTagInvalidations;
+
+    /// <summary>
+    /// Moves on every HybridCache <c>RemoveByTagAsync</c>: which keys a tag covers is HybridCache's to know, so a typed
+    /// prefetch that began before any tag removal is refused (<see cref="TagFenceHolds"/>).
+    /// </summary>
+    internal int TagInvalidationEpoch => Volatile.Read(ref _tagInvalidationEpoch);
+
+    internal void BeginTagInvalidation()
+    {
+        Interlocked.Increment(ref _pendingTagInvalidations);
+        Interlocked.Increment(ref _tagInvalidationEpoch);
+    }
+
+    internal void EndTagInvalidation() => Interlocked.Decrement(ref _pendingTagInvalidations);
+
+    /// <summary>Whether no tag removal began since <paramref name="epoch"/> was read and none is in progress.</summary>
+    internal bool TagFenceHolds(int epoch) => Volatile.Read(ref _pendingTagInvalidations) == 0 && Volatile.Read(ref _tagInvalidationEpoch) == epoch;
+
     /// <summary>Gets the number of keys currently tracked.</summary>
     public int Count => Volatile.Read(ref _count);
 

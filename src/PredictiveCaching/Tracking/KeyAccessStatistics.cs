@@ -48,6 +48,11 @@ public sealed class KeyAccessStatistics
     private volatile bool _evicted;
     internal bool IsProtected;
 
+    // Set once by the HybridCache decorator: a raw-bytes prefetch of such a key is never usable (HybridCache ignores L2
+    // entries it did not frame). Checked before being set, so steady reads only read the field.
+    internal bool ReadThroughHybridCache;
+    private int _factoryCalls;
+
     private SuccessorSlot[]? _successors;
     private CoAccessPartners? _partners;
 
@@ -56,6 +61,11 @@ public sealed class KeyAccessStatistics
     private int _gate;
 
     internal KeyAccessStatistics(string key) => Key = key;
+
+    /// <summary>Counts HybridCache factory calls for the key, so its decorator tells a hit from a miss without a closure.</summary>
+    internal int FactoryCalls => Volatile.Read(ref _factoryCalls);
+
+    internal void OnFactoryCall() => Interlocked.Increment(ref _factoryCalls);
 
     /// <summary>Gets the cache key.</summary>
     public string Key { get; }
@@ -314,12 +324,14 @@ public sealed class KeyAccessStatistics
         }
     }
 
-    /// <returns><see langword="true"/> when an application write replaced a prefetched copy that was never read.</returns>
+    /// <returns><see langword="true"/> when the write replaced a prefetched copy that was never read.</returns>
     internal bool RecordWrite(long size, DistributedCacheEntryOptions? options, long nowTicks, bool prefetched)
     {
         using (Acquire())
         {
-            bool wastedPrefetch = !prefetched && _prefetchedCopy && !_readSincePrefetch;
+            // A prefetched copy replaced unread was wasted, whoever replaces it: a later prefetch too, before the copy's
+            // own outcome was settled (its watch then finds another stamp and would count nothing).
+            bool wastedPrefetch = _prefetchedCopy && !_readSincePrefetch;
             // The application's write version moves in BeginApplicationWrite, before the inner write starts.
             if (prefetched)
             {

@@ -126,7 +126,8 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
         PredictiveDistributedCache decorator = Assert.IsAssignableFrom<PredictiveDistributedCache>(provider.GetRequiredService<IDistributedCache>());
 
         Assert.IsNotAssignableFrom<PredictiveDistributedCache>(decorator.InnerCache);
-        Assert.Single(services, d => d.ServiceType == typeof(IDistributedCache));
+        // Keyed registrations aside: the undecorated cache is also registered under a private key, as HybridCache's L2.
+        Assert.Single(services, d => d.ServiceType == typeof(IDistributedCache) && !d.IsKeyedService);
         PredictiveLoadingOptions options = provider.GetRequiredService<IOptions<PredictiveLoadingOptions>>().Value;
         Assert.Equal(1_000, options.Tracking.MaxTrackedKeys);
         Assert.Equal(2, options.Tracking.MaxSuccessors);
