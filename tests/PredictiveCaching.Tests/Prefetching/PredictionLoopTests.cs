@@ -292,8 +292,10 @@ public sealed class PredictionLoopTests
     public async Task Shutdown_CancelsPrefetchesInFlight()
     {
         var observedCancellation = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var armed = new ArmedSource(async (_, ct) =>
         {
+            entered.TrySetResult();
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);
@@ -312,7 +314,10 @@ public sealed class PredictionLoopTests
         armed.Arm();
         await h.Cache.GetAsync("a");
         await h.Loader.RunCycleAsync();
-        await WaitUntilAsync(() => h.Executor.Running == 1);
+
+        // Stopping before the load reached the source would cancel it before the source could observe anything.
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, h.Executor.Running);
 
         await h.Executor.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
