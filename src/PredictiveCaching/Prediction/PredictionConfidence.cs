@@ -3,7 +3,7 @@ using PredictiveCaching.Resources;
 namespace PredictiveCaching.Prediction;
 
 /// <summary>
-/// The confidence of a prediction, from DESIGN.md:
+/// The confidence of a prediction, as the product's design defines it:
 /// <c>clamp01(probability × accuracy × availability × contextFactor)</c>.
 /// </summary>
 /// <remarks>

@@ -10,7 +10,10 @@ public interface IPrefetchSource
 
     /// <summary>Loads the value of <paramref name="key"/> from the origin.</summary>
     /// <param name="key">The cache key.</param>
-    /// <param name="cancellationToken">Cancelled on timeout, on shutdown, or when the application wrote the key meanwhile.</param>
+    /// <param name="cancellationToken">
+    /// Cancelled on timeout and on shutdown. A write or removal of the key by the application while the load runs does not
+    /// cancel it: the loaded value is then simply not written (the key is fenced), so the load's only cost is the origin's.
+    /// </param>
     /// <returns>The value and how long to keep it, or <see langword="null"/> when the origin has nothing for the key.</returns>
     ValueTask<PrefetchedValue?> LoadAsync(string key, CancellationToken cancellationToken = default);
 }

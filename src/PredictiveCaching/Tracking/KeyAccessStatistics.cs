@@ -7,8 +7,8 @@ namespace PredictiveCaching.Tracking;
 /// What has been observed about one cache key: its reads, its writes and what they imply about the cached copy.
 /// </summary>
 /// <remarks>
-/// Instances are owned by <see cref="AccessTracker"/> and updated under a lock on the instance itself, so that
-/// no lock is shared between keys. Reads of single properties are not synchronised with writers and may be a
+/// Instances are owned by <see cref="AccessTracker"/> and updated under a private spin gate of the instance (one
+/// interlocked exchange when uncontended), so that no lock is shared between keys and no outside code can take it. Reads of single properties are not synchronised with writers and may be a
 /// moment old; times are UTC ticks (<see cref="DateTimeOffset.UtcTicks"/>) taken from the configured
 /// <see cref="TimeProvider"/>.
 /// </remarks>

@@ -3,7 +3,7 @@ using PredictiveCaching.Resources;
 
 namespace PredictiveCaching.Tests.Prediction;
 
-/// <summary>The confidence formula of DESIGN.md on worked examples, each computed by hand in the comment.</summary>
+/// <summary>The confidence formula (docs/prediction-loop.md) on worked examples, each computed by hand in the comment.</summary>
 public sealed class PredictionConfidenceTests
 {
     private static ResourceSnapshot Resources(double memory, double cpu) =>
