@@ -333,9 +333,11 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
                 _budget.Release(reservedBytes);
             }
 
-            _inflight.TryRemove(key, out _);
+            // Slots first, the in-flight entry last: WhenIdleAsync returns once no key is in flight, and a cycle that
+            // starts right after must find every slot of the ended loads free (else it skips as saturated or busy).
             source.Exit();
             Interlocked.Decrement(ref _running);
+            _inflight.TryRemove(key, out _);
         }
     }
 
