@@ -19,7 +19,8 @@ internal static class HybridFraming
 
     public static void MarkIfFramed(KeyAccessStatistics entry, byte[]? value)
     {
-        if (value is not null && !entry.ReadThroughHybridCache && IsFramed(value))
+        // The value's first byte first: most values are not HybridCache's, and then the read path touches nothing more.
+        if (value is not null && value.Length >= MinimumLength && value[0] == Sentinel && !entry.ReadThroughHybridCache && IsFramed(value))
         {
             entry.ReadThroughHybridCache = true;
         }
