@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using PredictiveCaching.Features;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Tracking;

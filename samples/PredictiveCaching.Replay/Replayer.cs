@@ -1,7 +1,7 @@
-using PredictiveCaching.Prefetching;
 using System.Diagnostics;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Time.Testing;
+using PredictiveCaching.Prefetching;
 using PredictiveCaching.Replay.Policies;
 using PredictiveCaching.Replay.Readers;
 using PredictiveCaching.Replay.Reporting;

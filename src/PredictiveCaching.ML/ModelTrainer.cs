@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using PredictiveCaching.Features;
+using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.MachineLearning.Diagnostics;
 using PredictiveCaching.MachineLearning.Training;
 using PredictiveCaching.Prediction;

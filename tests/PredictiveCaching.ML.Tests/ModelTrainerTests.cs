@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using PredictiveCaching.Features;
 using PredictiveCaching.Prediction;
 
 namespace PredictiveCaching.MachineLearning.Tests;

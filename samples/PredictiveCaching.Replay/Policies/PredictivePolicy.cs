@@ -1,5 +1,6 @@
-using PredictiveCaching.Prefetching;
 using Microsoft.Extensions.Caching.Distributed;
+using PredictiveCaching.Loop.Candidates;
+using PredictiveCaching.Prefetching;
 using PredictiveCaching.Replay.Readers;
 using PredictiveCaching.Strategies;
 

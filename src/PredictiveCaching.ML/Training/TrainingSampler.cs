@@ -1,5 +1,6 @@
 using PredictiveCaching.Features;
 using PredictiveCaching.Prediction;
+using PredictiveCaching.Priorities;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Strategies;
 using PredictiveCaching.Tracking;

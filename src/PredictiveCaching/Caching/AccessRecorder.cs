@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Distributed;
+using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
 

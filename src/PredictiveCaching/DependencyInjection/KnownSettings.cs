@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Strategies;

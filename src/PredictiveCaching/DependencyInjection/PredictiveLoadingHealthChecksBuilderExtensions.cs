@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PredictiveCaching.Diagnostics;
+using PredictiveCaching.Telemetry;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -7,10 +7,18 @@ using PredictiveCaching;
 using PredictiveCaching.Caching;
 using PredictiveCaching.DependencyInjection;
 using PredictiveCaching.Diagnostics;
+using PredictiveCaching.Loop;
+using PredictiveCaching.Loop.Admission;
+using PredictiveCaching.Loop.Candidates;
+using PredictiveCaching.Loop.Execution;
+using PredictiveCaching.Loop.Outcomes;
+using PredictiveCaching.Loop.Scoring;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Prefetching;
+using PredictiveCaching.Priorities;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Strategies;
+using PredictiveCaching.Telemetry;
 using PredictiveCaching.Tracking;
 using PredictiveCaching.Warming;
 
@@ -103,7 +111,12 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddSingleton<IModelStore, NoModelStore>();
         services.TryAddSingleton<SharedModelSync>();
         services.TryAddSingleton<StrategySelector>();
-        services.TryAddSingleton<KeyPriorities>();
+        services.TryAddSingleton(static sp =>
+        {
+            WarmingOptions warming = sp.GetRequiredService<IOptions<PredictiveLoadingOptions>>().Value.Warming;
+            var weights = new PriorityWeights(warming.CriticalPriority, warming.HighPriority, warming.NormalPriority, warming.LowPriority);
+            return new KeyPriorities(sp.GetServices<KeyPriorityRule>(), weights);
+        });
         services.TryAddSingleton<PrefetchSourceResolver>();
         services.TryAddSingleton<PrefetchBudget>();
         services.TryAddSingleton<PrefetchStatistics>();
@@ -112,11 +125,21 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddSingleton<IExpiryLookup, NoExpiryLookup>();
         services.TryAddSingleton<CandidateExpiries>();
         services.TryAddSingleton<PrefetchExecutor>();
-        services.TryAddSingleton<CandidateGenerator>();
+        services.TryAddSingleton<ApplicationHints>();
+        services.TryAddSingleton<CandidateCollector>();
+        services.TryAddSingleton<CandidatePresence>();
+        services.TryAddSingleton<CandidateScorer>();
+        services.TryAddSingleton<PrefetchAdmission>();
         services.TryAddSingleton<PrefetchCycle>();
         services.TryAddSingleton<PredictiveCachingMetrics>();
+        services.TryAddSingleton<LoopDurations>();
         services.TryAddSingleton<PredictiveCachingTracing>();
-        services.TryAddSingleton<IPredictiveLoader, PredictiveLoader>();
+        services.TryAddSingleton<IPredictiveLoader>(static sp =>
+        {
+            // Nothing resolves the observable instruments: they come to life with the loop they observe.
+            sp.GetRequiredService<PredictiveCachingMetrics>();
+            return ActivatorUtilities.CreateInstance<PredictiveLoader>(sp);
+        });
         services.TryAddSingleton<WarmingService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SharedModelStartup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PrefetchLoopService>());

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PredictiveCaching.Loop.Execution;
 using PredictiveCaching.Prefetching;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PredictiveCaching.Priorities;
 using PredictiveCaching.Strategies;
 using PredictiveCaching.Warming;
 

@@ -1,3 +1,4 @@
+using PredictiveCaching.Features;
 using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Prediction;

@@ -1,3 +1,5 @@
+using PredictiveCaching.Features;
+
 namespace PredictiveCaching.Prediction;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using PredictiveCaching.Features;
 
 namespace PredictiveCaching.Prediction;
 

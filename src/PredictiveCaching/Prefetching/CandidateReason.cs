@@ -23,4 +23,7 @@ public enum CandidateReason
     /// rhythm, what followed its previous expiry) were mostly read again soon after their copies expired.
     /// </summary>
     Expiry,
+
+    /// <summary>The application said it expects the key to be read soon (<see cref="IPredictiveLoader.ExpectReads"/>).</summary>
+    Hint,
 }

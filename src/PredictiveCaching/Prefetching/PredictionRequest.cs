@@ -1,3 +1,4 @@
+using PredictiveCaching.Priorities;
 using PredictiveCaching.Warming;
 
 namespace PredictiveCaching.Prefetching;

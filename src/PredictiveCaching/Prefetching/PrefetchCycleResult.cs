@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace PredictiveCaching.Prefetching;
 
 /// <summary>What one prefetch cycle (or warming batch) did with its candidates.</summary>
@@ -50,4 +52,22 @@ public sealed record PrefetchCycleResult
     /// Values found too large only once loaded are counted in the statistics and metrics, not here.
     /// </summary>
     public int SkippedOversize { get; init; }
+
+    /// <summary>Tags <paramref name="activity"/> with what the cycle did, when a listener asked for its data.</summary>
+    internal void Tag(Activity? activity)
+    {
+        if (activity is null || !activity.IsAllDataRequested)
+        {
+            return;
+        }
+
+        activity.SetTag("predictive_caching.strategy", Strategy);
+        activity.SetTag("predictive_caching.candidates", Candidates);
+        activity.SetTag("predictive_caching.scored", Scored);
+        activity.SetTag("predictive_caching.started", Started);
+        if (PausedReason is { } paused)
+        {
+            activity.SetTag("predictive_caching.paused_reason", paused);
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using PredictiveCaching.Loop.Candidates;
+
 namespace PredictiveCaching.Prefetching;
 
 /// <summary>The ways the prediction loop proposes keys to prefetch; <see cref="PrefetchOptions.Mechanisms"/> chooses which run.</summary>

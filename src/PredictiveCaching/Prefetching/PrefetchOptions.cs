@@ -50,6 +50,9 @@ public sealed class PrefetchOptions
     /// <value>Default <see langword="null"/>: one eighth of the current strategy's byte budget; when set, at least 1.</value>
     public long? MaxValueBytes { get; set; }
 
+    /// <summary>The largest value one prefetch may write under a strategy with this byte budget.</summary>
+    internal long ValueCapFor(long budgetBytes) => MaxValueBytes ?? Math.Max(1, budgetBytes / 8);
+
     /// <summary>
     /// Gets or sets the share of a source's loads, within <see cref="BreakerSamplingDuration"/>, that must fail or time
     /// out for its circuit breaker to open; while it is open the source is skipped (<c>breaker_open</c>).

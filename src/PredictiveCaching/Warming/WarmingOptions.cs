@@ -1,3 +1,5 @@
+using PredictiveCaching.Priorities;
+
 namespace PredictiveCaching.Warming;
 
 /// <summary>Periodic warming of the keys most likely to be read, weighted by priority.</summary>
@@ -30,15 +32,4 @@ public sealed class WarmingOptions
     /// <summary>Gets or sets the weight of <see cref="PriorityLevel.Low"/> keys.</summary>
     /// <value>Default 0.2; in [0, 1].</value>
     public double LowPriority { get; set; } = 0.2;
-
-    /// <summary>Returns the weight of a priority level.</summary>
-    /// <param name="level">The level.</param>
-    /// <returns>Its weight in [0, 1].</returns>
-    public double WeightOf(PriorityLevel level) => level switch
-    {
-        PriorityLevel.Critical => CriticalPriority,
-        PriorityLevel.High => HighPriority,
-        PriorityLevel.Low => LowPriority,
-        _ => NormalPriority,
-    };
 }

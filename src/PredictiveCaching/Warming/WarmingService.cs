@@ -3,6 +3,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PredictiveCaching.Diagnostics;
+using PredictiveCaching.Loop;
+using PredictiveCaching.Loop.Candidates;
+using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
 
@@ -39,7 +42,7 @@ internal sealed class WarmingService(
 
         PrefetchCycleResult result = await cycle.RunWarmingAsync(candidates, options.Value.Warming.BatchSize, cancellationToken).ConfigureAwait(false);
         statistics.OnDispatched(result);
-        PredictiveCachingTracing.Complete(activity, result);
+        result.Tag(activity);
         Log.WarmingRound(logger, result.Candidates, result.Started);
         return result;
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Caching;
+using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
 

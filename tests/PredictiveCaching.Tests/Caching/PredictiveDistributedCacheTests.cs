@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Caching;
+using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
 

@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Caching;
 using PredictiveCaching.DependencyInjection;
+using PredictiveCaching.Loop.Execution;
+using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Tests.Fakes;

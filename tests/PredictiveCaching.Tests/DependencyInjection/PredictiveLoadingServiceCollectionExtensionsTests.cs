@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PredictiveCaching.Caching;
+using PredictiveCaching.Loop.Candidates;
 using PredictiveCaching.Tests.Caching;
 using PredictiveCaching.Tracking;
 

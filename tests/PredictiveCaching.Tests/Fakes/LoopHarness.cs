@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using PredictiveCaching.Loop.Execution;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Resources;
 

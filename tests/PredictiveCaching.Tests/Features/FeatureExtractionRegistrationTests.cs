@@ -76,6 +76,6 @@ public sealed class FeatureExtractionRegistrationTests
     {
         public IReadOnlyList<string> FeatureNames { get; } = ["tenant_tier"];
 
-        public void Extract(in PredictiveCaching.Prediction.PredictionContext context, Span<float> destination) => destination[0] = 3f;
+        public void Extract(in PredictiveCaching.Features.PredictionContext context, Span<float> destination) => destination[0] = 3f;
     }
 }

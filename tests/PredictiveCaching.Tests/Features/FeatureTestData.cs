@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Distributed;
+using PredictiveCaching.Features;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Tracking;

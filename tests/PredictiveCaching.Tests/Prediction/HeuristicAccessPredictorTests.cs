@@ -1,3 +1,4 @@
+using PredictiveCaching.Features;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Tracking;

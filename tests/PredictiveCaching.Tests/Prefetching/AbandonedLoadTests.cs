@@ -1,5 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using PredictiveCaching.Loop.Admission;
+using PredictiveCaching.Loop.Execution;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tests.Fakes;
 

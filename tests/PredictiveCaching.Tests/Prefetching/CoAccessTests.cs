@@ -1,3 +1,4 @@
+using PredictiveCaching.Loop.Candidates;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tracking;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Distributed;
+using PredictiveCaching.Loop.Candidates;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tests.Fakes;
 using PredictiveCaching.Tracking;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
+using PredictiveCaching.Loop.Candidates;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Strategies;
 using PredictiveCaching.Tests.Fakes;

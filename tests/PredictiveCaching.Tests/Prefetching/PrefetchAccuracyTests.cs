@@ -1,3 +1,4 @@
+using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.Prefetching;
 
 namespace PredictiveCaching.Tests.Prefetching;

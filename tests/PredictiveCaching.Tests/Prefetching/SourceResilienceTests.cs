@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Polly.CircuitBreaker;
+using PredictiveCaching.Loop.Execution;
+using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tests.Fakes;
 using Xunit.Abstractions;

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using PredictiveCaching.Loop.Admission;
+using PredictiveCaching.Loop.Execution;
+using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Tests.Fakes;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using PredictiveCaching.Prefetching;
+using PredictiveCaching.Priorities;
 using PredictiveCaching.Tests.Fakes;
 using PredictiveCaching.Warming;
 

@@ -1,0 +1,68 @@
+using PredictiveCaching.Features;
+using PredictiveCaching.Loop.Candidates;
+using PredictiveCaching.Prediction;
+using PredictiveCaching.Prefetching;
+using PredictiveCaching.Priorities;
+using PredictiveCaching.Resources;
+using PredictiveCaching.Tracking;
+
+namespace PredictiveCaching.Loop.Scoring;
+
+/// <summary>
+/// The scoring stage: the probability that a candidate is read within the lookahead window, and its size. Candidates
+/// proposed at a decision point with their own estimate keep it; the others are scored by the active predictor on
+/// their features.
+/// </summary>
+/// <remarks>
+/// One instance serves the cycle (with its shared feature buffer, under the cycle's gate) and
+/// <see cref="IPredictiveLoader.Predict"/> (which may run concurrently and gets a buffer of its own).
+/// </remarks>
+internal sealed class CandidateScorer(ActivePredictor predictor, FeatureVectorBuilder features, KeyPriorities priorities, AccessTracker tracker)
+{
+    private readonly float[] _cycleBuffer = new float[features.Schema.Count];
+
+    /// <summary>Scores one candidate of the cycle.</summary>
+    public ScoredCandidate Score(in Candidate candidate, long nowTicks, TimeSpan lookahead, ResourceSnapshot resources)
+    {
+        double priority = priorities.WeightOf(candidate.Key);
+        KeyAccessStatistics? entry = candidate.Entry;
+
+        // Expiry decisions and co-access carry an estimate made at the decision point from the evidence that proposed
+        // them (outcomes of earlier expiries; co-reads per episode), and a hint carries the application's: the rhythm
+        // model would only count twice.
+        if (candidate.Reason is CandidateReason.Expiry or CandidateReason.CoAccess && entry is not null)
+        {
+            return new ScoredCandidate(candidate, new AccessPrediction(candidate.Prior, Math.Max(0, entry.LastSize)), priority);
+        }
+
+        if (candidate.Reason == CandidateReason.Hint)
+        {
+            return new ScoredCandidate(candidate, new AccessPrediction(candidate.Prior, Math.Max(0, candidate.SizeHint)), priority);
+        }
+
+        var context = new PredictionContext(candidate.Key, entry, nowTicks, lookahead, resources, priority, candidate.IsSequential, candidate.Prior, candidate.SizeHint);
+        return new ScoredCandidate(candidate, Predict(in context, _cycleBuffer), priority);
+    }
+
+    /// <summary>Scores one key on request, outside the cycle.</summary>
+    public (AccessPrediction Prediction, double Priority) Score(PredictionRequest request, long nowTicks, TimeSpan lookahead, ResourceSnapshot resources)
+    {
+        tracker.TryGet(request.Key, out KeyAccessStatistics? entry);
+        double priority = request.Priority is { } level ? priorities.WeightOf(level) : priorities.WeightOf(request.Key);
+        var context = new PredictionContext(request.Key, entry, nowTicks, lookahead, resources, priority, request.IsSequential, 0d, request.SizeBytes ?? -1);
+        return (Predict(in context, featureBuffer: null), priority);
+    }
+
+    private AccessPrediction Predict(in PredictionContext context, float[]? featureBuffer)
+    {
+        IAccessPredictor current = predictor.Current;
+        if (!current.UsesFeatures)
+        {
+            return current.Predict(in context, ReadOnlySpan<float>.Empty);
+        }
+
+        featureBuffer ??= new float[features.Schema.Count];
+        features.Fill(in context, featureBuffer);
+        return current.Predict(in context, featureBuffer);
+    }
+}

@@ -1,0 +1,17 @@
+namespace PredictiveCaching.Priorities;
+
+/// <summary>How much a key matters to the application; weighs warming and the confidence of its predictions.</summary>
+public enum PriorityLevel
+{
+    /// <summary>Low priority (0.2 by default).</summary>
+    Low,
+
+    /// <summary>Normal priority (0.5 by default), for every key no rule names.</summary>
+    Normal,
+
+    /// <summary>High priority (0.8 by default).</summary>
+    High,
+
+    /// <summary>Critical priority (1.0 by default).</summary>
+    Critical,
+}
