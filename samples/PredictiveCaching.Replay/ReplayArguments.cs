@@ -42,6 +42,7 @@ internal sealed class ReplayArguments
           (any refresh-ahead, successor or predictive-* policy takes a parameter: predictive-balanced@0.6)
           --successor-threshold <f>  successor policy: least successor share to prefetch (default 0.7)
           --max-concurrency <n>      the library's Prefetch.MaxConcurrency: most loads a cycle starts (default: the library's, 4)
+          --budget-bytes <n>         every strategy's PrefetchBudgetBytes (default: each strategy's own)
           --max-requests <n>         replay only the first n requests
           --synthetic-seconds <s>    length of the generated synthetic workload (default 3600)
           --no-chart                 skip the PNG
@@ -98,6 +99,7 @@ internal sealed class ReplayArguments
                 case "--refresh-fraction": parsed.Settings.RefreshAheadFraction = Number(); break;
                 case "--successor-threshold": parsed.Settings.SuccessorThreshold = Number(); break;
                 case "--max-concurrency": parsed.Settings.MaxConcurrency = (int)Number(); break;
+                case "--budget-bytes": parsed.Settings.BudgetBytes = (long)Number(); break;
                 case "--max-requests": parsed.Settings.MaxRequests = (long)Number(); break;
                 case "--synthetic-seconds": parsed.SyntheticSeconds = (int)Number(); break;
                 case "--no-chart": parsed.Chart = false; break;

@@ -56,6 +56,9 @@ public sealed class ReplaySettings
     /// <summary>Gets or sets the library's <c>Prefetch.MaxConcurrency</c> (0: the library's default, 4): the most loads one cycle starts.</summary>
     public int MaxConcurrency { get; set; }
 
+    /// <summary>Gets or sets every strategy's <c>PrefetchBudgetBytes</c> (0: each strategy's default).</summary>
+    public long BudgetBytes { get; set; }
+
     /// <summary>Gets or sets the most requests replayed (0: all).</summary>
     public long MaxRequests { get; set; }
 

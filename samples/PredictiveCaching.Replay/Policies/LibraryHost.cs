@@ -60,6 +60,10 @@ internal sealed class LibraryHost : IAsyncDisposable
                 o.Strategies.For(strategy).ConfidenceThreshold = probability;
             }
 
+            if (context.Settings.BudgetBytes > 0)
+            {
+                o.Strategies.For(strategy).PrefetchBudgetBytes = context.Settings.BudgetBytes;
+            }
         });
         if (withSource)
         {

@@ -35,15 +35,25 @@ internal sealed class PredictiveLoader(
 
     public async Task<PrefetchCycleResult> RunCycleAsync(CancellationToken cancellationToken = default)
     {
-        using Activity? activity = tracing.Source.StartActivity("predictive_caching.cycle");
+        DateTimeOffset startedAt = time.GetUtcNow();
         long started = time.GetTimestamp();
 
         // A newer model another instance published is taken before this cycle scores (one cheap version check).
         await sharedModels.RefreshAsync(cancellationToken).ConfigureAwait(false);
         PrefetchCycleResult result = await cycle.RunAsync(cancellationToken).ConfigureAwait(false);
-        durations.RecordCycle(time.GetElapsedTime(started));
+        TimeSpan elapsed = time.GetElapsedTime(started);
+        durations.RecordCycle(elapsed);
         statistics.OnDispatched(result);
-        result.Tag(activity);
+
+        // A span only for a cycle that had candidates: an idle host would otherwise send one trace a second. It is made
+        // once the cycle is over, with the cycle's start and duration, so that idle cycles cost no span at all.
+        if (result.Candidates > 0 && tracing.Source.HasListeners())
+        {
+            using Activity? activity = tracing.Source.StartActivity("predictive_caching.cycle", ActivityKind.Internal, parentContext: default, startTime: startedAt);
+            result.Tag(activity);
+            activity?.SetEndTime((startedAt + elapsed).UtcDateTime);
+        }
+
         return result;
     }
 

@@ -13,7 +13,7 @@ namespace PredictiveCaching.Tests.Diagnostics;
 public sealed class HealthAndTracingTests
 {
     [Fact]
-    public async Task HealthCheck_PausedByResources_IsDegradedWithTheReason()
+    public async Task HealthCheck_PausedByResources_StaysHealthy_AndSaysWhy()
     {
         var probe = new FakeResourceProbe("queue-depth", ResourceKind.Custom, 0.95);
         await using LoopHarness h = LoopHarness.Create(build: (b, _) =>
@@ -29,12 +29,28 @@ public sealed class HealthAndTracingTests
         await h.CycleAsync();
         HealthReport report = await health.CheckHealthAsync();
 
-        Assert.Equal(HealthStatus.Degraded, report.Status);
-        Assert.Contains("Prefetching is paused: an application resource (0.95)", report.Entries["predictive_loading"].Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        HealthReportEntry entry = report.Entries["predictive_loading"];
+        Assert.Contains("Prefetching waits for resources: an application resource (0.95)", entry.Description, StringComparison.Ordinal);
+        Assert.Contains("an application resource (0.95)", (string)entry.Data["paused_reason"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, HealthStatus.Unhealthy)]
+    [InlineData(HealthStatus.Degraded, HealthStatus.Degraded)]
+    public async Task HealthCheck_NoSourceRegistered_ReportsTheFailureStatus(HealthStatus? failureStatus, HealthStatus expected)
+    {
+        await using LoopHarness h = LoopHarness.Create(build: (b, _) => b.Services.AddHealthChecks().AddPredictiveLoading(failureStatus: failureStatus), defaultSource: false);
+        HealthCheckService health = h.Provider.GetRequiredService<HealthCheckService>();
+
+        HealthReport report = await health.CheckHealthAsync();
+
+        Assert.Equal(expected, report.Status);
+        Assert.Contains("No prefetch source is registered", report.Entries["predictive_loading"].Description, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Cycle_WithListener_EmitsOneActivityPerCycleAndNonePerRead()
+    public async Task Cycle_WithListener_EmitsOneActivityPerCycleWithCandidates_NoneForIdleCyclesOrReads()
     {
         await using LoopHarness h = LoopHarness.Create();
         var activities = new List<Activity>();
@@ -46,13 +62,25 @@ public sealed class HealthAndTracingTests
         };
         ActivitySource.AddActivityListener(listener);
 
-        await h.ReadAsync("a", TimeSpan.FromMinutes(1));
-        await h.ReadAsync("a", TimeSpan.FromMinutes(1));
-        await h.CycleAsync();
+        for (int i = 0; i < 5; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            await h.CycleAsync();
+        }
 
-        Activity cycle = Assert.Single(activities);
-        Assert.Equal("predictive_caching.cycle", cycle.OperationName);
+        Assert.Empty(activities);
+
+        h.Loader.ExpectReads(["a"]);
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        DateTimeOffset cycleTime = h.Time.GetUtcNow();
+        await h.CycleAsync();
+        await h.ReadAsync("a", TimeSpan.FromMinutes(1));
+
+        Activity cycle = Assert.Single(activities, a => a.OperationName == "predictive_caching.cycle");
         Assert.Equal("Balanced", cycle.GetTagItem("predictive_caching.strategy"));
+        Assert.Equal(1, cycle.GetTagItem("predictive_caching.candidates"));
+        Assert.Equal(cycleTime.UtcDateTime, cycle.StartTimeUtc);
+        Assert.DoesNotContain(activities, a => a.OperationName.Contains("read", StringComparison.OrdinalIgnoreCase));
     }
 }
 
