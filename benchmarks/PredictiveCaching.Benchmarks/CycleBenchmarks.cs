@@ -27,6 +27,10 @@ public class CycleBenchmarks
     [Params(100, 1_000)]
     public int Pages { get; set; }
 
+    /// <summary>Gets or sets whether co-access is among the mechanisms (its episode starts cost the most per read).</summary>
+    [Params(true, false)]
+    public bool CoAccess { get; set; }
+
     /// <summary>Gets the candidates the last cycle of the setup proposed (printed in the log).</summary>
     public int CandidatesPerCycle { get; private set; }
 
@@ -37,7 +41,11 @@ public class CycleBenchmarks
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_time);
         services.AddDistributedMemoryCache();
-        services.AddPredictiveLoading(o => o.Strategies.Adaptive = false)
+        services.AddPredictiveLoading(o =>
+            {
+                o.Strategies.Adaptive = false;
+                o.Prefetch.Mechanisms = CoAccess ? PrefetchMechanisms.All : PrefetchMechanisms.All & ~PrefetchMechanisms.CoAccess;
+            })
             .AddSource("no-key-has-this-prefix:", static (_, _) => ValueTask.FromResult<PrefetchedValue?>(null));
         services.RemoveAll<IResourceProbe>();
         _provider = services.BuildServiceProvider();
@@ -58,7 +66,7 @@ public class CycleBenchmarks
         }
 
         CandidatesPerCycle = last.Candidates;
-        Console.WriteLine($"// Pages={Pages}: {last.Candidates} candidates per cycle, {last.Scored} scored, {last.SkippedNoSource} reached a source lookup");
+        Console.WriteLine($"// Pages={Pages}, CoAccess={CoAccess}: {last.Candidates} candidates per cycle, {last.Scored} scored, {last.SkippedNoSource} reached a source lookup");
     }
 
     [GlobalCleanup]
