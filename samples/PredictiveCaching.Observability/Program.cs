@@ -80,15 +80,16 @@ foreach ((string name, string value) in measurements)
 
 void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
 {
-    var text = new StringBuilder(string.Format(CultureInfo.InvariantCulture, "{0} {1}", value, instrument.Unit));
+    // One line per instrument and attribute value: reads{hit} and reads{miss} are two measurements of one instrument.
+    string text = string.Format(CultureInfo.InvariantCulture, "{0} {1}", value, instrument.Unit);
+    var key = new StringBuilder(instrument.Name);
     foreach (KeyValuePair<string, object?> tag in tags)
     {
-        text.Append(CultureInfo.InvariantCulture, $" {tag.Key}={tag.Value}");
+        key.Append(CultureInfo.InvariantCulture, $"{{{tag.Value}}}");
     }
 
-    string key = instrument.Name + (tags.Length > 0 && tags[0].Key == "reason" ? "{" + tags[0].Value + "}" : string.Empty);
     lock (measurements)
     {
-        measurements[key] = text.ToString();
+        measurements[key.ToString()] = text;
     }
 }

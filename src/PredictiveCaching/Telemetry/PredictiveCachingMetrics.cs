@@ -16,6 +16,9 @@ namespace PredictiveCaching.Telemetry;
 /// </summary>
 internal sealed class PredictiveCachingMetrics
 {
+    private const string LoadResult = "predictive_caching.prefetch.load.result";
+    private const string CopyOutcome = "predictive_caching.prefetch.copy.outcome";
+
     public PredictiveCachingMetrics(
         IMeterFactory meterFactory,
         AccessTracker tracker,
@@ -28,22 +31,18 @@ internal sealed class PredictiveCachingMetrics
     {
         Meter meter = meterFactory.Create(PredictiveCachingDiagnostics.MeterName);
 
-        meter.CreateObservableCounter("predictive_caching.cache.hits", () => tracker.CountReads().Hits, "{read}", "Reads through the predictive cache that found a value.");
-        meter.CreateObservableCounter("predictive_caching.cache.misses", () => Misses(tracker), "{read}", "Reads through the predictive cache that found nothing.");
-        meter.CreateObservableUpDownCounter("predictive_caching.tracking.keys", () => tracker.Count, "{key}", "Keys whose reads are tracked.");
-        meter.CreateObservableUpDownCounter("predictive_caching.tracking.bytes", () => tracker.TrackedBytes, "By", "Estimated bytes the tracked keys take, key strings included.");
+        meter.CreateObservableCounter("predictive_caching.cache.reads", () => Reads(tracker), "{read}", "Reads through the predictive cache, by outcome (hit or miss).");
+        meter.CreateObservableUpDownCounter("predictive_caching.tracking.key.count", () => tracker.Count, "{key}", "Keys whose reads are tracked.");
+        meter.CreateObservableUpDownCounter("predictive_caching.tracking.memory.usage", () => tracker.TrackedBytes, "By", "Estimated bytes the tracked keys take, key strings included.");
         meter.CreateObservableCounter("predictive_caching.tracking.evictions", () => tracker.Evictions, "{key}", "Tracked keys evicted to keep the bound.");
 
         meter.CreateObservableCounter("predictive_caching.prefetch.started", () => statistics.Started, "{prefetch}", "Prefetches started.");
-        meter.CreateObservableCounter("predictive_caching.prefetch.completed", () => statistics.Completed, "{prefetch}", "Prefetches that wrote a value.");
-        meter.CreateObservableCounter("predictive_caching.prefetch.used", () => accuracy.UsedCount, "{prefetch}", "Prefetched copies read before they expired or their window ended.");
-        meter.CreateObservableCounter("predictive_caching.prefetch.wasted", () => accuracy.WastedCount, "{prefetch}", "Prefetched copies never read.");
-        meter.CreateObservableCounter("predictive_caching.prefetch.failed", () => statistics.Failed, "{prefetch}", "Prefetches whose source or cache write failed.");
-        meter.CreateObservableCounter("predictive_caching.prefetch.timed_out", () => statistics.TimedOut, "{prefetch}", "Prefetches abandoned after the time limit.");
-        meter.CreateObservableCounter("predictive_caching.prefetch.skipped", () => SkippedMeasurements(statistics), "{prefetch}", "Candidates not prefetched, by reason.");
-        meter.CreateObservableCounter("predictive_caching.prefetch.source.can_load_failed", () => statistics.CanLoadFailed, "{call}", "Calls of a prefetch source's CanLoad that threw (the key was treated as not the source's).");
-        meter.CreateObservableCounter("predictive_caching.prefetch.source.breaker_opened", () => statistics.BreakerOpenings, "{opening}", "Times a prefetch source's circuit breaker opened after failures or timeouts.");
-        meter.CreateObservableUpDownCounter("predictive_caching.prefetch.source.breakers_open", () => OpenBreakers(sources), "{source}", "Prefetch sources whose circuit breaker is open or half-open.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.loads", () => Loads(statistics), "{prefetch}", "Prefetches that ended, by result (written, failed, timed_out, superseded, empty, not_granted, unusable_by_hybrid_cache).");
+        meter.CreateObservableCounter("predictive_caching.prefetch.copies", () => Copies(accuracy), "{copy}", "Prefetched copies whose fate is known, by outcome: used (read within its life) or wasted.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.skipped", () => SkippedMeasurements(statistics), "{candidate}", "Candidates not prefetched, by reason.");
+        meter.CreateObservableCounter("predictive_caching.prefetch.source.can_load_failures", () => statistics.CanLoadFailed, "{call}", "Calls of a prefetch source's CanLoad that threw (the key was treated as not the source's).");
+        meter.CreateObservableCounter("predictive_caching.prefetch.source.breaker.openings", () => statistics.BreakerOpenings, "{opening}", "Times a prefetch source's circuit breaker opened after failures or timeouts.");
+        meter.CreateObservableUpDownCounter("predictive_caching.prefetch.source.count", () => SourcesByBreakerState(sources), "{source}", "Registered prefetch sources, by the state of their circuit breaker (closed, open, half_open).");
         meter.CreateObservableCounter("predictive_caching.prefetch.bytes", () => statistics.BytesPrefetched, "By", "Bytes written by prefetches.");
         meter.CreateObservableGauge(
             "predictive_caching.prefetch.budget.remaining",
@@ -58,32 +57,62 @@ internal sealed class PredictiveCachingMetrics
         meter.CreateObservableGauge("predictive_caching.prefetch.recall", () => Known(accuracy.Recall), "1", "Share of non-compulsory reads served by a prefetched copy.");
         meter.CreateObservableGauge(
             "predictive_caching.strategy.current",
-            () => new Measurement<int>(1, new KeyValuePair<string, object?>("strategy", strategies.Current.Name)),
+            () => new Measurement<int>(1, new KeyValuePair<string, object?>("predictive_caching.strategy", strategies.Current.Name)),
             "{strategy}",
             "The strategy in force (value 1, tagged with its name).");
         meter.CreateObservableCounter("predictive_caching.strategy.changes", () => strategies.Changes, "{change}", "Changes of strategy.");
         meter.CreateObservableCounter("predictive_caching.cycle.paused", () => statistics.PausedCycles, "{cycle}", "Prefetch cycles that did not prefetch because of resources or a missing source.");
     }
 
-    private static int OpenBreakers(PrefetchSourceResolver resolver)
+    private static Measurement<long>[] Reads(AccessTracker tracker)
     {
-        int open = 0;
+        (long reads, long hits) = tracker.CountReads();
+        return [Tagged(hits, "predictive_caching.read.outcome", "hit"), Tagged(reads - hits, "predictive_caching.read.outcome", "miss")];
+    }
+
+    private static Measurement<long>[] Loads(PrefetchStatistics statistics) =>
+    [
+        Tagged(statistics.Completed, LoadResult, "written"),
+        Tagged(statistics.Failed, LoadResult, "failed"),
+        Tagged(statistics.TimedOut, LoadResult, "timed_out"),
+        Tagged(statistics.Superseded, LoadResult, "superseded"),
+        Tagged(statistics.Empty, LoadResult, "empty"),
+        Tagged(statistics.NotGranted, LoadResult, "not_granted"),
+        Tagged(statistics.BytesForHybridCache, LoadResult, "unusable_by_hybrid_cache"),
+    ];
+
+    private static Measurement<long>[] Copies(PrefetchAccuracy accuracy) =>
+        [Tagged(accuracy.UsedCount, CopyOutcome, "used"), Tagged(accuracy.WastedCount, CopyOutcome, "wasted")];
+
+    private static Measurement<int>[] SourcesByBreakerState(PrefetchSourceResolver resolver)
+    {
+        int closed = 0, open = 0, halfOpen = 0;
         foreach (PrefetchSource source in resolver.Sources)
         {
-            if (source.BreakerState != Polly.CircuitBreaker.CircuitState.Closed)
+            switch (source.BreakerState)
             {
-                open++;
+                case Polly.CircuitBreaker.CircuitState.Closed:
+                    closed++;
+                    break;
+                case Polly.CircuitBreaker.CircuitState.HalfOpen:
+                    halfOpen++;
+                    break;
+                default:
+                    open++;
+                    break;
             }
         }
 
-        return open;
+        const string State = "predictive_caching.breaker.state";
+        return
+        [
+            new Measurement<int>(closed, new KeyValuePair<string, object?>(State, "closed")),
+            new Measurement<int>(open, new KeyValuePair<string, object?>(State, "open")),
+            new Measurement<int>(halfOpen, new KeyValuePair<string, object?>(State, "half_open")),
+        ];
     }
 
-    private static long Misses(AccessTracker tracker)
-    {
-        (long reads, long hits) = tracker.CountReads();
-        return reads - hits;
-    }
+    private static Measurement<long> Tagged(long value, string key, string tag) => new(value, new KeyValuePair<string, object?>(key, tag));
 
     private static IEnumerable<Measurement<double>> Known(double value) =>
         double.IsNaN(value) ? [] : [new Measurement<double>(value)];
@@ -92,7 +121,7 @@ internal sealed class PredictiveCachingMetrics
     {
         foreach ((string reason, long count) in statistics.SkippedByReason())
         {
-            yield return new Measurement<long>(count, new KeyValuePair<string, object?>("reason", reason));
+            yield return Tagged(count, "predictive_caching.prefetch.skip.reason", reason);
         }
     }
 }

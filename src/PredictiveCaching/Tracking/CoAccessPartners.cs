@@ -32,9 +32,10 @@ internal sealed class CoAccessPartners
     public void Credit(KeyAccessStatistics partner)
     {
         int episode = Episodes;
-        int free = -1;
-        int weakest = -1;
+        int empty = -1;
         Slot[] slots = _slots;
+
+        // References only: most credits find the partner or an empty slot without touching another entry.
         for (int i = 0; i < slots.Length; i++)
         {
             KeyAccessStatistics? entry = slots[i].Entry;
@@ -49,36 +50,45 @@ internal sealed class CoAccessPartners
                 return;
             }
 
-            if (entry is null || entry.IsEvicted)
+            if (entry is null && empty < 0)
             {
-                if (free < 0)
-                {
-                    free = i;
-                }
-            }
-            else if (weakest < 0 || slots[i].Count < slots[weakest].Count
-                || (slots[i].Count == slots[weakest].Count && slots[i].LastEpisode < slots[weakest].LastEpisode))
-            {
-                weakest = i;
+                empty = i;
             }
         }
 
-        if (free >= 0)
+        if (empty >= 0)
         {
-            slots[free] = new Slot(partner, 1, episode);
+            slots[empty] = new Slot(partner, 1, episode);
             return;
         }
 
         // Not space-saving's "inherit the minimum plus one": with many clients interleaved a key meets far more
         // one-off neighbours per episode than it has slots, and inherited counts let that noise climb past the real
         // partners, which gain one per episode. Instead a newcomer to a full table must have been met before (a
-        // 128-bit doorkeeper, cleared when half full), so one-off neighbours rarely churn the slots; unproven slots
-        // (counted once) take newcomers, the one least recently counted first, and proven partners are only worn down,
-        // by one per episode, once every slot is proven, so a partner that stopped being read eventually makes room
-        // while one read in every episode holds its place.
+        // 128-bit doorkeeper, cleared when half full), so one-off neighbours rarely churn the slots; a slot whose key
+        // was evicted goes first, then unproven slots (counted once), the one least recently counted first; proven
+        // partners are only worn down, by one per episode, once every slot is proven, so a partner that stopped being
+        // read eventually makes room while one read in every episode holds its place. The doorkeeper comes before
+        // the scan that reads the other entries: a full table turns most newcomers away without touching them.
         if (!PassDoorkeeper(partner))
         {
             return;
+        }
+
+        int weakest = -1;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            if (slots[i].Entry!.IsEvicted)
+            {
+                slots[i] = new Slot(partner, 1, episode);
+                return;
+            }
+
+            if (weakest < 0 || slots[i].Count < slots[weakest].Count
+                || (slots[i].Count == slots[weakest].Count && slots[i].LastEpisode < slots[weakest].LastEpisode))
+            {
+                weakest = i;
+            }
         }
 
         if (slots[weakest].Count <= 1)

@@ -7,33 +7,8 @@ namespace PredictiveCaching.Tests.Diagnostics;
 
 public sealed class MetricsTests
 {
-    private static readonly string[] ExpectedInstruments =
-    [
-        "predictive_caching.cache.hits",
-        "predictive_caching.cache.misses",
-        "predictive_caching.cycle.duration",
-        "predictive_caching.cycle.paused",
-        "predictive_caching.prefetch.budget.remaining",
-        "predictive_caching.prefetch.bytes",
-        "predictive_caching.prefetch.completed",
-        "predictive_caching.prefetch.duration",
-        "predictive_caching.prefetch.failed",
-        "predictive_caching.prefetch.precision",
-        "predictive_caching.prefetch.recall",
-        "predictive_caching.prefetch.skipped",
-        "predictive_caching.prefetch.source.breaker_opened",
-        "predictive_caching.prefetch.source.breakers_open",
-        "predictive_caching.prefetch.source.can_load_failed",
-        "predictive_caching.prefetch.started",
-        "predictive_caching.prefetch.timed_out",
-        "predictive_caching.prefetch.used",
-        "predictive_caching.prefetch.wasted",
-        "predictive_caching.strategy.changes",
-        "predictive_caching.strategy.current",
-        "predictive_caching.tracking.bytes",
-        "predictive_caching.tracking.evictions",
-        "predictive_caching.tracking.keys",
-    ];
+    // docs/operations.md lists every instrument of the core meter, one per row: the test holds the two to each other.
+    private static readonly string[] DocumentedInstruments = DocumentedInstrumentsOf("PredictiveCaching");
 
     [Fact]
     public async Task Meter_AfterReadsAndAPrefetch_PublishesEveryInstrumentWithValues()
@@ -41,6 +16,7 @@ public sealed class MetricsTests
         await using LoopHarness h = LoopHarness.Create();
         IMeterFactory factory = h.Provider.GetRequiredService<IMeterFactory>();
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        var tagged = new Dictionary<string, double>(StringComparer.Ordinal);
         var units = new Dictionary<string, string?>(StringComparer.Ordinal);
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -51,9 +27,9 @@ public sealed class MetricsTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((i, v, _, _) => Add(values, i.Name, v));
-        listener.SetMeasurementEventCallback<int>((i, v, _, _) => Add(values, i.Name, v));
-        listener.SetMeasurementEventCallback<double>((i, v, _, _) => Add(values, i.Name, v));
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Add(values, tagged, i.Name, v, tags));
+        listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Add(values, tagged, i.Name, v, tags));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Add(values, tagged, i.Name, v, tags));
         listener.Start();
 
         // a → b four times (b misses each time), then a read of a makes the loop prefetch b, which is then read.
@@ -72,15 +48,17 @@ public sealed class MetricsTests
         values.Clear();
         listener.RecordObservableInstruments();
 
-        Assert.Equal(ExpectedInstruments, units.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(DocumentedInstruments, units.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("By", units["predictive_caching.prefetch.bytes"]);
         Assert.Equal("s", units["predictive_caching.cycle.duration"]);
-        Assert.Equal(h.Hits, values["predictive_caching.cache.hits"]);
-        Assert.Equal(h.Misses, values["predictive_caching.cache.misses"]);
+        Assert.Equal(h.Hits, tagged["predictive_caching.cache.reads{predictive_caching.read.outcome=hit}"]);
+        Assert.Equal(h.Misses, tagged["predictive_caching.cache.reads{predictive_caching.read.outcome=miss}"]);
         Assert.True(values["predictive_caching.prefetch.started"] >= 1);
-        Assert.True(values["predictive_caching.prefetch.used"] >= 1);
-        Assert.Equal(2, values["predictive_caching.tracking.keys"]);
-        Assert.Equal(1, values["predictive_caching.strategy.current"]);
+        Assert.True(tagged["predictive_caching.prefetch.loads{predictive_caching.prefetch.load.result=written}"] >= 1);
+        Assert.True(tagged["predictive_caching.prefetch.copies{predictive_caching.prefetch.copy.outcome=used}"] >= 1);
+        Assert.Equal(2, values["predictive_caching.tracking.key.count"]);
+        Assert.Equal(1, tagged["predictive_caching.prefetch.source.count{predictive_caching.breaker.state=closed}"]);
+        Assert.Equal(1, tagged["predictive_caching.strategy.current{predictive_caching.strategy=Balanced}"]);
     }
 
     [Fact]
@@ -101,6 +79,7 @@ public sealed class MetricsTests
         {
             foreach (KeyValuePair<string, object?> tag in tags)
             {
+                Assert.Equal("predictive_caching.prefetch.skip.reason", tag.Key);
                 reasons.Add((string)tag.Value!);
             }
         });
@@ -112,8 +91,48 @@ public sealed class MetricsTests
         Assert.Contains("breaker_open", reasons);
         Assert.Contains("source_busy", reasons);
         Assert.DoesNotContain("backing_off", reasons);
+        Assert.DoesNotContain("superseded", reasons); // a load result, not a reason to skip a candidate
     }
 
-    private static void Add(Dictionary<string, double> values, string name, double value) =>
+    private static void Add(Dictionary<string, double> values, Dictionary<string, double> tagged, string name, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
         values[name] = values.GetValueOrDefault(name) + value;
+        foreach (KeyValuePair<string, object?> tag in tags)
+        {
+            string key = $"{name}{{{tag.Key}={tag.Value}}}";
+            tagged[key] = tagged.GetValueOrDefault(key) + value;
+        }
+    }
+
+    /// <summary>The backticked instrument names in the first column of the meter's table in docs/operations.md.</summary>
+    internal static string[] DocumentedInstrumentsOf(string meter)
+    {
+        string? root = AppContext.BaseDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root, "PredictiveCaching.sln")))
+        {
+            root = Path.GetDirectoryName(root);
+        }
+
+        Assert.NotNull(root);
+        string[] lines = File.ReadAllLines(Path.Combine(root, "docs", "operations.md"));
+        int start = Array.FindIndex(lines, l => l.StartsWith($"Meter `{meter}`", StringComparison.Ordinal));
+        Assert.True(start >= 0, $"docs/operations.md has no table for meter {meter}");
+        var names = new List<string>();
+        for (int i = start + 1; i < lines.Length; i++)
+        {
+            string line = lines[i];
+            if (names.Count > 0 && !line.StartsWith('|'))
+            {
+                break;
+            }
+
+            if (line.StartsWith("| `", StringComparison.Ordinal))
+            {
+                names.Add(line[3..line.IndexOf('`', 3)]);
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        return [.. names];
+    }
 }

@@ -126,7 +126,6 @@ internal sealed class PrefetchStatistics
         ("saturated", Interlocked.Read(ref _skippedSaturated)),
         ("breaker_open", SkippedBreakerOpen),
         ("source_busy", Interlocked.Read(ref _skippedSourceBusy)),
-        ("superseded", Superseded),
         ("oversize", SkippedOversize),
     ];
 }
