@@ -30,6 +30,7 @@ namespace PredictiveCaching.Tracking;
 public sealed class AccessTracker
 {
     private readonly ConcurrentDictionary<string, KeyAccessStatistics> _entries;
+    private readonly ConcurrentDictionary<string, KeyAccessStatistics>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
     private readonly ConcurrentQueue<KeyAccessStatistics> _probation = new();
     private readonly ConcurrentQueue<KeyAccessStatistics> _protected = new();
     private readonly Lock _evictionGate = new();
@@ -79,6 +80,7 @@ public sealed class AccessTracker
         _maxPartners = options.MaxPartners;
         _partnerTableBytes = PartnerTableBytes(options.MaxPartners);
         _entries = new ConcurrentDictionary<string, KeyAccessStatistics>(StringComparer.Ordinal);
+        _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     private int _tagInvalidationEpoch;
@@ -150,6 +152,10 @@ public sealed class AccessTracker
         ArgumentNullException.ThrowIfNull(key);
         return _entries.TryGetValue(key, out statistics);
     }
+
+    /// <summary>Looks a key up by its characters, without a string (keys the loop composes, such as a sequence's neighbours).</summary>
+    internal bool TryGet(ReadOnlySpan<char> key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out KeyAccessStatistics? statistics) =>
+        _entriesBySpan.TryGetValue(key, out statistics);
 
     /// <summary>Enumerates the tracked keys. Not a snapshot: meant for background work, never for the read path.</summary>
     /// <returns>The tracked statistics.</returns>

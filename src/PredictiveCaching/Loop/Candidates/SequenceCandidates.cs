@@ -17,6 +17,7 @@ internal sealed class SequenceCandidates(AccessTracker tracker, long successorGa
     private const int MinSequenceEvidence = 2;
 
     private readonly Dictionary<string, SequenceCounts> _sequences = new(StringComparer.Ordinal);
+    private char[] _buffer = new char[64];
 
     public void Collect(CycleReads reads, long nowTicks, List<Candidate> output)
     {
@@ -33,24 +34,30 @@ internal sealed class SequenceCandidates(AccessTracker tracker, long successorGa
             return;
         }
 
-        string previousKey = sequence.WithOffset(-1);
+        // Neighbours are looked up by their characters: most reads propose nothing, and none of them should allocate.
+        int capacity = entry.Key.Length + 2;
+        if (_buffer.Length < capacity)
+        {
+            _buffer = new char[Math.Max(capacity, 2 * _buffer.Length)];
+        }
+
         KeyAccessStatistics? previous = null;
-        bool continues = previousKey.Length > 0
-            && tracker.TryGet(previousKey, out previous)
+        bool continues = sequence.TryFormatWithOffset(-1, _buffer, out int length)
+            && tracker.TryGet(_buffer.AsSpan(0, length), out previous)
             && Math.Abs(entry.LastReadTicks - previous.LastReadTicks) <= successorGapTicks;
 
         // The run had reached at least its third member: evidence that runs of this prefix go on once started.
         bool extends = false;
         if (continues)
         {
-            string beforeKey = sequence.WithOffset(-2);
-            extends = beforeKey.Length > 0
-                && tracker.TryGet(beforeKey, out KeyAccessStatistics? before)
+            extends = sequence.TryFormatWithOffset(-2, _buffer, out length)
+                && tracker.TryGet(_buffer.AsSpan(0, length), out KeyAccessStatistics? before)
                 && Math.Abs(previous!.LastReadTicks - before.LastReadTicks) <= successorGapTicks;
         }
 
-        string prefix = sequence.Prefix.ToString();
-        if (!_sequences.TryGetValue(prefix, out SequenceCounts counts))
+        Dictionary<string, SequenceCounts>.AlternateLookup<ReadOnlySpan<char>> byPrefix = _sequences.GetAlternateLookup<ReadOnlySpan<char>>();
+        ReadOnlySpan<char> prefix = sequence.Prefix;
+        if (!byPrefix.TryGetValue(prefix, out SequenceCounts counts))
         {
             if (_sequences.Count >= MaxSequencePrefixes)
             {
@@ -61,7 +68,7 @@ internal sealed class SequenceCandidates(AccessTracker tracker, long successorGa
         }
 
         counts = counts.Observe(sequence.Number, continues, extends);
-        _sequences[prefix] = counts;
+        byPrefix[prefix] = counts;
         if (!continues || counts.Extensions < MinSequenceEvidence)
         {
             return;
@@ -81,8 +88,13 @@ internal sealed class SequenceCandidates(AccessTracker tracker, long successorGa
             continuation = Math.Min(continuation, (counts.FrontierPassed + 1d) / (counts.FrontierReached + 2d));
         }
 
-        string nextKey = sequence.WithOffset(+1);
-        tracker.TryGet(nextKey, out KeyAccessStatistics? next);
+        if (!sequence.TryFormatWithOffset(+1, _buffer, out length))
+        {
+            return;
+        }
+
+        tracker.TryGet(_buffer.AsSpan(0, length), out KeyAccessStatistics? next);
+        string nextKey = next?.Key ?? new string(_buffer, 0, length);
         output.Add(new Candidate(nextKey, next, CandidateReason.Sequential, continuation, true, entry.LastSize));
     }
 

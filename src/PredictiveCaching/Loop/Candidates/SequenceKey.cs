@@ -46,17 +46,39 @@ internal readonly struct SequenceKey
         return true;
     }
 
-    public string WithOffset(int offset)
+    /// <summary>Writes the key <paramref name="offset"/> members away into <paramref name="destination"/>, without allocating.</summary>
+    /// <returns>Whether there is such a key (the number stays at or above 0) and it fitted.</returns>
+    public bool TryFormatWithOffset(int offset, Span<char> destination, out int written)
     {
+        written = 0;
         long number = Number + offset;
-        if (number < 0)
+        ReadOnlySpan<char> prefix = Prefix;
+        if (number < 0 || destination.Length < prefix.Length)
         {
-            return string.Empty;
+            return false;
         }
 
-        string digits = IsPadded
-            ? number.ToString(new string('0', Width), CultureInfo.InvariantCulture)
-            : number.ToString(CultureInfo.InvariantCulture);
-        return string.Concat(Prefix, digits);
+        prefix.CopyTo(destination);
+        Span<char> digits = destination[prefix.Length..];
+        if (!number.TryFormat(digits, out int count, default, CultureInfo.InvariantCulture))
+        {
+            return false;
+        }
+
+        if (IsPadded && count < Width)
+        {
+            int pad = Width - count;
+            if (digits.Length < Width)
+            {
+                return false;
+            }
+
+            digits[..count].CopyTo(digits[pad..]);
+            digits[..pad].Fill('0');
+            count = Width;
+        }
+
+        written = prefix.Length + count;
+        return true;
     }
 }
