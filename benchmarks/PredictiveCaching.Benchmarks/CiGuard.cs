@@ -20,11 +20,13 @@ internal static class CiGuard
 {
     /// <summary>
     /// Decorator Get/GetAsync hit over the raw MemoryDistributedCache. Target 1.5 (1.25 in the open performance issue).
-    /// Measured 1.23–1.39 earlier, but 1.63–1.85 on the last three short-job runs after the HybridCache merge: a
-    /// read-path regression that is not found yet (docs/benchmarks.md). The limit is 2.0 until it is, so that the guard
-    /// still catches a larger one.
+    /// Measured 1.23–1.39 with this job and 1.40/1.45 with the default job; the 1.63–1.85 that once raised this limit to
+    /// 2.0 was the machine's load, not the code: the commit before the suspected changes measures the same 1.3–2.2 under
+    /// the same load, and alternating rounds in one process (<c>readpath</c>) find no difference between the two
+    /// (docs/benchmarks.md). On a machine loaded several times over its cores this job can still pass the limit with
+    /// unchanged code; <c>readpath</c> tells a regression from load.
     /// </summary>
-    public const double DecoratorMaxRatio = 2.0;
+    public const double DecoratorMaxRatio = 1.65;
 
     /// <summary>Recording a read of a tracked key. Target ~50 ns.</summary>
     public const double RecordReadMaxNanoseconds = 120;

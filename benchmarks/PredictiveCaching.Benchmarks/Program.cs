@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "ci")
     return CiGuard.Run();
 }
 
+if (args.Length > 0 && args[0] == "readpath")
+{
+    return ReadPathComparison.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "ml-report")
 {
     return MlReport.Run(args);

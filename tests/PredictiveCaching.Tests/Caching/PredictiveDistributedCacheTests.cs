@@ -194,14 +194,26 @@ public sealed class PredictiveDistributedCacheTests
             sut.Get("b");
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5_000; i++)
+        // The hit path of a known key allocates nothing (a dictionary lookup, the key's statistics, a fixed ring), so
+        // every batch should measure 0 B. The runtime can still charge this thread for bytes of its own while it moves
+        // the methods on the path, and this loop, to optimized code (tier-up and on-stack replacement, timed by call
+        // counts and by a delay that a loaded machine stretches): a clean-clone CI run once measured 6,392 B over 10,000
+        // hits, which no run of the same loop reproduces on its own. That happens once per method, so the smallest of a
+        // few batches is asserted: an allocation made by the read path itself is in every batch and still fails it.
+        long fewest = long.MaxValue;
+        for (int batch = 0; batch < 5 && fewest != 0; batch++)
         {
-            sut.Get("a");
-            sut.Get("b");
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5_000; i++)
+            {
+                sut.Get("a");
+                sut.Get("b");
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, fewest);
     }
 
     [Fact]
