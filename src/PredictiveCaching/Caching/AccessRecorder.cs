@@ -137,6 +137,24 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
 
     public void EndTagInvalidation() => Tracker.EndTagInvalidation();
 
+    /// <summary>
+    /// Fences a tag removal against typed prefetches granted to any instance (see
+    /// <see cref="IPrefetchCoordinator.FenceTagRemovalAsync"/>); called after <see cref="BeginTagInvalidation"/>, before
+    /// the inner call. A coordinator that breaks its contract and throws does not fail the application's removal.
+    /// </summary>
+    public ValueTask FenceTagRemovalAsync()
+    {
+        try
+        {
+            ValueTask fence = coordinator.FenceTagRemovalAsync();
+            return fence.IsCompletedSuccessfully ? default : AwaitFence(fence);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return default;
+        }
+    }
+
     public void Refresh(string key) => Tracker.RecordRefresh(key, _clock.UtcNowTicks());
 
     public void Dispose() => _clock.Dispose();

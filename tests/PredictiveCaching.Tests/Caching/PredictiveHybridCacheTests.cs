@@ -258,6 +258,43 @@ public sealed class PredictiveHybridCacheTests
         Assert.Equal(1, h.Statistics.Superseded);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RemoveByTag_WaitsForTheCoordinatorsTagFence_BeforeHybridCacheRemoves(bool manyTags)
+    {
+        var coordinator = new HeldTagFenceCoordinator();
+        await using HybridHarness h = HybridHarness.Create(build: b => b.Services.AddSingleton<IPrefetchCoordinator>(coordinator));
+        HybridCache inner = ((PredictiveHybridCache)h.Hybrid).InnerCache;
+        await inner.SetAsync("p:1", "tagged", Entry, ["t"]);
+
+        ValueTask removal = manyTags ? h.Hybrid.RemoveByTagAsync(["t", "u"]) : h.Hybrid.RemoveByTagAsync("t");
+        await coordinator.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The fence is not in place yet, so HybridCache has removed nothing.
+        Assert.False(removal.IsCompleted);
+        Assert.Equal("tagged", await inner.GetOrCreateAsync("p:1", static _ => new ValueTask<string>("origin"), Entry, ["t"]));
+        coordinator.Release();
+        await removal;
+        Assert.Equal("origin", await inner.GetOrCreateAsync("p:1", static _ => new ValueTask<string>("origin"), Entry, ["t"]));
+        Assert.Equal(1, coordinator.TagFences);
+    }
+
+    [Fact]
+    public async Task DefaultLease_TypedWrite_WritesAndNeverUndoes()
+    {
+        PrefetchLease lease = (await new NoPrefetchCoordination().TryAcquireAsync("k", TimeSpan.FromSeconds(1)))!;
+        var calls = new List<string>();
+        bool written = await lease.TryWriteAsync(
+            "k",
+            calls,
+            static (c, _) => { c.Add("write"); return default; },
+            static (c, _) => { c.Add("undo"); return default; });
+
+        Assert.True(written);
+        Assert.Equal(["write"], calls);
+    }
+
     [Fact]
     public async Task TypedPrefetch_WithoutAnyWrite_Lands()
     {
@@ -359,6 +396,32 @@ public sealed class PredictiveHybridCacheTests
     // DefaultHybridCache keeps its L2 in an internal property; upstream's own tests read the same one.
     private static IDistributedCache? BackendOf(HybridCache cache) =>
         (IDistributedCache?)cache.GetType().GetProperty("BackendCache", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(cache);
+
+    /// <summary>Grants every lease (no I/O) and holds a tag fence until released.</summary>
+    private sealed class HeldTagFenceCoordinator : IPrefetchCoordinator
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _tagFences;
+
+        public Task Entered => _entered.Task;
+
+        public int TagFences => Volatile.Read(ref _tagFences);
+
+        public string? UnavailableReason => null;
+
+        public void Release() => _release.TrySetResult();
+
+        public ValueTask<PrefetchLease?> TryAcquireAsync(string key, TimeSpan leaseTime, CancellationToken cancellationToken = default) =>
+            new NoPrefetchCoordination().TryAcquireAsync(key, leaseTime, cancellationToken);
+
+        public async ValueTask FenceTagRemovalAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _tagFences);
+            _entered.TrySetResult();
+            await _release.Task.ConfigureAwait(false);
+        }
+    }
 
     /// <summary>The prediction loop over HybridCache in virtual time: L1 on the fake clock, L2 a TTL-honouring fake.</summary>
     private sealed class HybridHarness : IAsyncDisposable
