@@ -337,19 +337,21 @@ public sealed class PredictiveHybridCacheTests
     }
 
     [Fact]
-    public async Task KeyedHybridCacheOverTheDecoratedL2_FramingSeen_RawBytesSourceWarnedAndWasted()
+    public async Task UndecoratedHybridCacheOverTheDecoratedL2_FramingSeen_RawBytesSourceWarnedAndWasted()
     {
-        // A keyed HybridCache is not decorated and reads the decorated IDistributedCache as its L2: its framed writes
-        // mark the key, so a raw-bytes prefetch of it is refused like one for a key read through the decorator.
+        // A HybridCache the library does not decorate (here a keyed one registered after AddPredictiveLoading, which the
+        // start check reports) whose L2 is the decorated IDistributedCache: its framed writes mark the key, so a raw-bytes
+        // prefetch of it is refused like one for a key read through the decorator.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
         var l2 = new FakeTtlCache(time);
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddFakeLogging());
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<IDistributedCache>(l2);
-        services.AddKeyedHybridCache("orders");
+        services.AddKeyedSingleton<IDistributedCache>("app-l2", static (sp, _) => sp.GetRequiredService<IDistributedCache>());
         services.AddPredictiveLoading(o => o.Strategies.Adaptive = false)
             .AddSource("raw:", (key, _) => Task.FromResult<byte[]?>([1, 2, 3]));
+        services.AddKeyedHybridCache("orders", o => o.DistributedCacheServiceKey = "app-l2");
         services.RemoveAll<IResourceProbe>();
         await using ServiceProvider provider = services.BuildServiceProvider();
         HybridCache keyed = provider.GetRequiredKeyedService<HybridCache>("orders");
