@@ -29,9 +29,25 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     /// Records a read made through HybridCache (an L1 or L2 hit, or a miss that ran its factory) and marks the key as
     /// read through it, so a raw-bytes source for it can be reported.
     /// </summary>
-    public void HybridRead(string key, bool hit)
+    /// <param name="key">The key read.</param>
+    /// <param name="entry">The key's entry, as the decorator looked it up before the read (to count factory calls).</param>
+    /// <param name="hit">Whether the factory did not run.</param>
+    public void HybridRead(string key, KeyAccessStatistics entry, bool hit)
     {
-        KeyAccessStatistics entry = ReadCore(key, hit, -1);
+        if (entry.IsEvicted)
+        {
+            // Evicted while the read ran (a miss whose factory took long): recorded on the key's entry as it is now.
+            entry = ReadCore(key, hit, -1);
+        }
+        else
+        {
+            // The decorator looked the entry up already: no second dictionary lookup on an L1 hit.
+            long now = _clock.UtcNowTicks();
+            ReadOutcome outcome = entry.RecordRead(hit, -1, now);
+            recentReads.Add(entry, now);
+            Count(outcome, entry);
+        }
+
         if (!entry.ReadThroughHybridCache)
         {
             entry.ReadThroughHybridCache = true;
@@ -56,6 +72,12 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
         long now = _clock.UtcNowTicks();
         ReadOutcome outcome = Tracker.RecordRead(key, hit, size, now, linkToPrevious: false, out KeyAccessStatistics entry);
         recentReads.Add(entry, now);
+        Count(outcome, entry);
+        return entry;
+    }
+
+    private void Count(ReadOutcome outcome, KeyAccessStatistics entry)
+    {
         switch (outcome)
         {
             case ReadOutcome.FirstReadOfPrefetchedCopy:
@@ -69,8 +91,6 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
                 accuracy.RecordRepeatMiss();
                 break;
         }
-
-        return entry;
     }
 
     /// <summary>Fences a write or removal against prefetches of the same key; see <see cref="KeyAccessStatistics.BeginApplicationWrite"/>.</summary>

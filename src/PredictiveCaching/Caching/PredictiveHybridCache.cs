@@ -182,7 +182,7 @@ internal sealed class PredictiveHybridCache : HybridCache
     private void Record(string key, KeyAccessStatistics entry, int calls, HybridCacheEntryOptions? options)
     {
         bool hit = entry.FactoryCalls == calls;
-        _recorder.HybridRead(key, hit);
+        _recorder.HybridRead(key, entry, hit);
         // A read that asked HybridCache to store nothing leaves nothing present (and so something to prefetch).
         if (!hit && ((options?.Flags ?? HybridCacheEntryFlags.None) & StoresNothing) != StoresNothing)
         {
