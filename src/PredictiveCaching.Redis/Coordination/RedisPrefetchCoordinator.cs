@@ -216,9 +216,9 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
         {
             await database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token]).ConfigureAwait(false);
         }
-        catch (Exception exception) when (RedisConnection.IsOutage(exception))
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // It lapses by itself after its lease time.
+            // Not awaited by anyone, so nothing may escape; unreleased, it lapses by itself after its lease time.
         }
     }
 
@@ -357,7 +357,8 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
                 // Not the shutdown token: a written value is confirmed or undone, bounded by CommandTimeout.
                 bool releasedOwn = (long)await released.WaitObservedAsync(options.CommandTimeout, CancellationToken.None).ConfigureAwait(false) == 1;
                 Interlocked.Exchange(ref _released, 1);
-                stands = releasedOwn && await epochAfter.WaitObservedAsync(options.CommandTimeout, CancellationToken.None).ConfigureAwait(false) == tagEpoch;
+                RedisValue epochNow = await epochAfter.WaitObservedAsync(options.CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+                stands = releasedOwn && epochNow == tagEpoch;
                 owner.Connection.ReportAvailable();
             }
             catch (Exception exception) when (RedisConnection.IsOutage(exception))
