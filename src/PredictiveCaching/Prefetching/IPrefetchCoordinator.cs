@@ -34,7 +34,8 @@ public interface IPrefetchCoordinator
 
     /// <summary>
     /// Called by the predictive decorator before an application write or removal of <paramref name="key"/> reaches the
-    /// cache: every lease on the key granted before this call must then fail its <see cref="PrefetchLease.TryWriteAsync"/>.
+    /// cache: every lease on the key granted before this call must then fail its <see cref="PrefetchLease.TryWriteAsync"/>
+    /// (a typed write already under way, <see cref="PrefetchLease.TryWriteAsync{TState}"/>, is undone).
     /// Never throws; on failure the coordinator reports itself unavailable. The default does nothing (one instance).
     /// </summary>
     /// <param name="key">The key the application is about to write or remove.</param>
