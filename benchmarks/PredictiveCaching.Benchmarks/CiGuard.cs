@@ -28,6 +28,14 @@ internal static class CiGuard
     /// </summary>
     public const double DecoratorMaxRatio = 1.65;
 
+    /// <summary>
+    /// HybridCache decorator's <c>GetOrCreateAsync</c> L1 hit over the same DefaultHybridCache called directly. Measured
+    /// 0.99–1.11 with the machine's load average at 8, medians 1.28–1.58 at 12–15, and one short-job outlier of 2.87
+    /// (docs/benchmarks.md): on a shared 2-core machine the ratio is mostly noise, so this limit only catches a gross
+    /// regression. The sharp check is the allocation one: the decorator must add no bytes.
+    /// </summary>
+    public const double HybridDecoratorMaxRatio = 3.0;
+
     /// <summary>Recording a read of a tracked key. Target ~50 ns.</summary>
     public const double RecordReadMaxNanoseconds = 120;
 
@@ -67,7 +75,7 @@ internal static class CiGuard
             .WithOptions(ConfigOptions.DisableLogFile);
 
         Summary[] summaries = BenchmarkRunner.Run(
-            [typeof(DecoratorBenchmarks), typeof(TrackerBenchmarks), typeof(FeatureExtractionBenchmarks), typeof(HeuristicScoringBenchmarks), typeof(ScoringBenchmarks)],
+            [typeof(DecoratorBenchmarks), typeof(HybridDecoratorBenchmarks), typeof(TrackerBenchmarks), typeof(FeatureExtractionBenchmarks), typeof(HeuristicScoringBenchmarks), typeof(ScoringBenchmarks)],
             config);
 
         // The layout the default model scores with here; ScoringBenchmarks refuses to run if its model took another one,
@@ -122,6 +130,14 @@ internal static class CiGuard
             case nameof(DecoratorBenchmarks.DecoratedGetAsync):
                 Ratio(summary, report, nameof(DecoratorBenchmarks.RawGetAsync), DecoratorMaxRatio, failures);
                 Extra(summary, allocated, nameof(DecoratorBenchmarks.RawGetAsync), name, failures);
+                break;
+            case nameof(HybridDecoratorBenchmarks.DecoratedGetOrCreateState):
+                Ratio(summary, report, nameof(HybridDecoratorBenchmarks.RawGetOrCreateState), HybridDecoratorMaxRatio, failures);
+                Extra(summary, allocated, nameof(HybridDecoratorBenchmarks.RawGetOrCreateState), name, failures);
+                break;
+            case nameof(HybridDecoratorBenchmarks.DecoratedGetOrCreate):
+                Ratio(summary, report, nameof(HybridDecoratorBenchmarks.RawGetOrCreate), HybridDecoratorMaxRatio, failures);
+                Extra(summary, allocated, nameof(HybridDecoratorBenchmarks.RawGetOrCreate), name, failures);
                 break;
             case nameof(ScoringBenchmarks.CompiledRowVaried):
                 Ratio(summary, report, nameof(ScoringBenchmarks.PredictionEngineRowVaried), CompiledScoringMaxRatios(CompiledTreeEnsemble.BestLayout).Row, failures);

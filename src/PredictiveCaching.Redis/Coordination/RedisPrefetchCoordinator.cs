@@ -23,6 +23,16 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
         return 0
         """;
 
+    // KEYS: lease. ARGV: token, lease time in ms. Before a typed write: the lease is still this holder's, and lasts the
+    // write (HybridCache's own L2 write follows; the lease is released, and checked again, after it).
+    internal const string RenewScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+        end
+        return 0
+        """;
+
     // KEYS: lease, entry. ARGV: token, absexp, sldexp, data, time to live in ms (0: none). The layout is RedisCache's:
     // a hash with the absolute expiry and sliding window in ticks (-1 when unset) and the value, the key's own expiry
     // being the entry's. A missing token means an application write fenced the lease out, or the lease lapsed.
@@ -69,15 +79,33 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
         RedisKey leaseKey = LeaseKey(options, key);
         string token = _tokenPrefix + Interlocked.Increment(ref _nextToken).ToString(CultureInfo.InvariantCulture);
         bool granted;
+        RedisValue tagEpoch;
+
+        // The tag-removal epoch as the load begins, read in the same round trip (two keys in different Cluster slots,
+        // so two commands rather than one script): a typed write compares it before and after HybridCache writes.
+        Task<bool> set = database.StringSetAsync(leaseKey, token, leaseTime, When.NotExists);
+        Task<RedisValue> epoch = database.StringGetAsync(TagEpochKey(options));
         try
         {
             // Network timeouts are wall-clock by nature, whatever TimeProvider the loop runs on.
-            granted = await database.StringSetAsync(leaseKey, token, leaseTime, When.NotExists).WaitObservedAsync(options.CommandTimeout, cancellationToken)
-                .ConfigureAwait(false);
+            granted = await set.WaitObservedAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            tagEpoch = await epoch.WaitObservedAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (RedisConnection.IsOutage(exception))
+        catch (Exception exception)
         {
+            TaskWaits.Observe(epoch);
+            if (!RedisConnection.IsOutage(exception))
+            {
+                throw;
+            }
+
             connection.ReportUnavailable(exception.GetType().Name, exception);
+            if (set.IsCompletedSuccessfully && set.Result)
+            {
+                // Granted, but without the epoch no typed write could be checked: give it back (or let it lapse).
+                _ = Release(database, leaseKey, token);
+            }
+
             return null;
         }
 
@@ -89,7 +117,30 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
         }
 
         connection.Metrics.LeasesAcquired.Add(1);
-        return new Lease(this, database, leaseKey, token);
+        return new Lease(this, database, leaseKey, token, tagEpoch, leaseTime);
+    }
+
+    public async ValueTask FenceTagRemovalAsync(CancellationToken cancellationToken = default)
+    {
+        IDatabase? database = await connection.GetDatabaseAsync().ConfigureAwait(false);
+        if (database is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Every lease read the epoch when it was granted; a typed write that finds it moved writes nothing, or undoes
+            // what it wrote. Not the application's token: the fence must be in place before its removal.
+            await database.StringIncrementAsync(TagEpochKey(connection.Options)).WaitObservedAsync(connection.Options.CommandTimeout, CancellationToken.None)
+                .ConfigureAwait(false);
+            connection.ReportAvailable();
+        }
+        catch (Exception exception) when (RedisConnection.IsOutage(exception))
+        {
+            connection.Metrics.FencesFailed.Add(1);
+            connection.ReportUnavailable(exception.GetType().Name, exception);
+        }
     }
 
     public async ValueTask FenceWriteAsync(string key, CancellationToken cancellationToken = default)
@@ -153,6 +204,24 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
             : options.LeaseKeyPrefix + "{" + entry + "}";
     }
 
+    /// <summary>
+    /// The counter every HybridCache tag removal through any instance increments (<see cref="FenceTagRemovalAsync"/>): one
+    /// key per <see cref="RedisCoordinationOptions.InstanceName"/>, whatever the number of tags.
+    /// </summary>
+    internal static RedisKey TagEpochKey(RedisCoordinationOptions options) => options.LeaseKeyPrefix + "tag-epoch:" + options.InstanceName;
+
+    private static async Task Release(IDatabase database, RedisKey leaseKey, string token)
+    {
+        try
+        {
+            await database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token]).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Not awaited by anyone, so nothing may escape; unreleased, it lapses by itself after its lease time.
+        }
+    }
+
     /// <summary>The hash fields and key expiry <c>RedisCache</c> writes for <paramref name="options"/> at <paramref name="now"/>.</summary>
     internal static (long AbsoluteTicks, long SlidingTicks, long TimeToLiveMilliseconds) EntryLayout(DistributedCacheEntryOptions options, DateTimeOffset now)
     {
@@ -185,7 +254,8 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
         return (absolute?.UtcTicks ?? NotPresent, sliding?.Ticks ?? NotPresent, milliseconds);
     }
 
-    private sealed class Lease(RedisPrefetchCoordinator owner, IDatabase database, RedisKey leaseKey, string token) : PrefetchLease
+    private sealed class Lease(RedisPrefetchCoordinator owner, IDatabase database, RedisKey leaseKey, string token, RedisValue tagEpoch, TimeSpan leaseTime)
+        : PrefetchLease
     {
         private int _released;
 
@@ -229,18 +299,41 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
             }
         }
 
-        public override async ValueTask<bool> TryWriteAsync<TState>(string key, TState state, Func<TState, CancellationToken, ValueTask> write, CancellationToken cancellationToken = default)
+        public override async ValueTask<bool> TryWriteAsync<TState>(
+            string key,
+            TState state,
+            Func<TState, CancellationToken, ValueTask> write,
+            Func<TState, CancellationToken, ValueTask> undo,
+            CancellationToken cancellationToken = default)
         {
             ArgumentNullException.ThrowIfNull(write);
+            ArgumentNullException.ThrowIfNull(undo);
+            RedisCoordinationOptions options = owner.Connection.Options;
+
+            // HybridCache writes its L2 itself, so the write cannot be part of a script. Before it: the lease is still
+            // ours (no application write or removal of the key through any instance deleted it) and no tag removal moved
+            // the epoch; the lease is renewed to last the write, so no other instance loads the key meanwhile.
             try
             {
-                // HybridCache writes its L2 itself, so the write cannot be part of the script: claim (check and release)
-                // first, then write. A write through another instance between the two can still be overwritten; see docs/redis.md.
-                RedisResult claimed = await database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token])
-                    .WaitObservedAsync(owner.Connection.Options.CommandTimeout, cancellationToken).ConfigureAwait(false);
-                Interlocked.Exchange(ref _released, 1);
-                if (!Settle((long)claimed == 1))
+                long renewMilliseconds = Math.Max(1, (long)Math.Ceiling(leaseTime.TotalMilliseconds));
+                Task<RedisResult> renewed = database.ScriptEvaluateAsync(RenewScript, [leaseKey], [token, renewMilliseconds]);
+                Task<RedisValue> epoch = database.StringGetAsync(TagEpochKey(options));
+                bool held;
+                RedisValue epochBefore;
+                try
                 {
+                    held = (long)await renewed.WaitObservedAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false) == 1;
+                    epochBefore = await epoch.WaitObservedAsync(options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    TaskWaits.Observe(epoch);
+                    throw;
+                }
+
+                if (!Settle(held && epochBefore == tagEpoch))
+                {
+                    // A lease still held is released by DisposeAsync.
                     return false;
                 }
             }
@@ -251,7 +344,39 @@ internal sealed class RedisPrefetchCoordinator(RedisConnection connection, TimeP
             }
 
             await write(state, cancellationToken).ConfigureAwait(false);
-            return true;
+
+            // After it: released while still ours and the epoch unmoved means every fence set since came after the write
+            // completed, so the application's write, removal or tag removal lands over the prefetch. Otherwise a fence came
+            // between the two checks, before or after HybridCache's L2 write: the value is taken back out (an extra miss,
+            // never a value older than the application's).
+            bool stands;
+            Task<RedisResult> released = database.ScriptEvaluateAsync(ReleaseScript, [leaseKey], [token]);
+            Task<RedisValue> epochAfter = database.StringGetAsync(TagEpochKey(options));
+            try
+            {
+                // Not the shutdown token: a written value is confirmed or undone, bounded by CommandTimeout.
+                bool releasedOwn = (long)await released.WaitObservedAsync(options.CommandTimeout, CancellationToken.None).ConfigureAwait(false) == 1;
+                Interlocked.Exchange(ref _released, 1);
+                RedisValue epochNow = await epochAfter.WaitObservedAsync(options.CommandTimeout, CancellationToken.None).ConfigureAwait(false);
+                stands = releasedOwn && epochNow == tagEpoch;
+                owner.Connection.ReportAvailable();
+            }
+            catch (Exception exception) when (RedisConnection.IsOutage(exception))
+            {
+                // Unconfirmed: undone like a fenced one (an unreleased lease lapses by itself).
+                TaskWaits.Observe(epochAfter);
+                owner.Connection.ReportUnavailable(exception.GetType().Name, exception);
+                stands = false;
+            }
+
+            if (stands)
+            {
+                return true;
+            }
+
+            await undo(state, cancellationToken).ConfigureAwait(false);
+            owner.Connection.Metrics.WritesUndone.Add(1);
+            return false;
         }
 
         public override async ValueTask DisposeAsync()

@@ -57,7 +57,7 @@ internal static class TaskWaits
         }
     }
 
-    private static void Observe(Task task)
+    internal static void Observe(Task task)
     {
         if (task.IsCompleted)
         {

@@ -20,6 +20,7 @@ internal sealed class RedisCoordinationMetrics : IDisposable
         ModelsPublished = _meter.CreateCounter<long>("predictive_caching.redis.model.published", "{model}", "Trained models this instance published as the shared model.");
         ModelsFetched = _meter.CreateCounter<long>("predictive_caching.redis.model.fetched", "{model}", "Newer shared models this instance read from Redis.");
         WritesFenced = _meter.CreateCounter<long>("predictive_caching.redis.write.fenced", "{prefetch}", "Prefetched values not written because an application write or removal through some instance came after the load began (or the lease lapsed).");
+        WritesUndone = _meter.CreateCounter<long>("predictive_caching.redis.write.undone", "{prefetch}", "Typed prefetches taken back out after HybridCache wrote them, because an application write, removal or tag removal through some instance came while it was writing.");
         FencesFailed = _meter.CreateCounter<long>("predictive_caching.redis.fence.failed", "{write}", "Application writes or removals whose fence against prefetches could not be set in Redis (Redis unreachable or too slow).");
         LookupDuration = _meter.CreateHistogram<double>("predictive_caching.redis.ttl_lookup.duration", "s", "Duration of one cycle's time-to-live lookup.");
     }
@@ -35,6 +36,8 @@ internal sealed class RedisCoordinationMetrics : IDisposable
     public Counter<long> KeysLookedUp { get; }
 
     public Counter<long> WritesFenced { get; }
+
+    public Counter<long> WritesUndone { get; }
 
     public Counter<long> FencesFailed { get; }
 

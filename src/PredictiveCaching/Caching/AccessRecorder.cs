@@ -30,9 +30,25 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     /// Records a read made through HybridCache (an L1 or L2 hit, or a miss that ran its factory) and marks the key as
     /// read through it, so a raw-bytes source for it can be reported.
     /// </summary>
-    public void HybridRead(string key, bool hit)
+    /// <param name="key">The key read.</param>
+    /// <param name="entry">The key's entry, as the decorator looked it up before the read (to count factory calls).</param>
+    /// <param name="hit">Whether the factory did not run.</param>
+    public void HybridRead(string key, KeyAccessStatistics entry, bool hit)
     {
-        KeyAccessStatistics entry = ReadCore(key, hit, -1);
+        if (entry.IsEvicted)
+        {
+            // Evicted while the read ran (a miss whose factory took long): recorded on the key's entry as it is now.
+            entry = ReadCore(key, hit, -1);
+        }
+        else
+        {
+            // The decorator looked the entry up already: no second dictionary lookup on an L1 hit.
+            long now = _clock.UtcNowTicks();
+            ReadOutcome outcome = entry.RecordRead(hit, -1, now);
+            recentReads.Add(entry, now);
+            Count(outcome, entry);
+        }
+
         if (!entry.ReadThroughHybridCache)
         {
             entry.ReadThroughHybridCache = true;
@@ -57,6 +73,12 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
         long now = _clock.UtcNowTicks();
         ReadOutcome outcome = Tracker.RecordRead(key, hit, size, now, linkToPrevious: false, out KeyAccessStatistics entry);
         recentReads.Add(entry, now);
+        Count(outcome, entry);
+        return entry;
+    }
+
+    private void Count(ReadOutcome outcome, KeyAccessStatistics entry)
+    {
         switch (outcome)
         {
             case ReadOutcome.FirstReadOfPrefetchedCopy:
@@ -70,8 +92,6 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
                 accuracy.RecordRepeatMiss();
                 break;
         }
-
-        return entry;
     }
 
     /// <summary>Fences a write or removal against prefetches of the same key; see <see cref="KeyAccessStatistics.BeginApplicationWrite"/>.</summary>
@@ -137,6 +157,24 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     public void BeginTagInvalidation() => Tracker.BeginTagInvalidation();
 
     public void EndTagInvalidation() => Tracker.EndTagInvalidation();
+
+    /// <summary>
+    /// Fences a tag removal against typed prefetches granted to any instance (see
+    /// <see cref="IPrefetchCoordinator.FenceTagRemovalAsync"/>); called after <see cref="BeginTagInvalidation"/>, before
+    /// the inner call. A coordinator that breaks its contract and throws does not fail the application's removal.
+    /// </summary>
+    public ValueTask FenceTagRemovalAsync()
+    {
+        try
+        {
+            ValueTask fence = coordinator.FenceTagRemovalAsync();
+            return fence.IsCompletedSuccessfully ? default : AwaitFence(fence);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return default;
+        }
+    }
 
     public void Refresh(string key) => Tracker.RecordRefresh(key, _clock.UtcNowTicks());
 

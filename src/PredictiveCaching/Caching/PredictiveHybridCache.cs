@@ -141,6 +141,13 @@ internal sealed class PredictiveHybridCache : HybridCache
         ValueTask pending;
         try
         {
+            // Other instances' typed prefetches first (Redis coordination): the removal must not land before their fence.
+            ValueTask fence = _recorder.FenceTagRemovalAsync();
+            if (!fence.IsCompletedSuccessfully)
+            {
+                return RemoveByTagAfterFenceAsync(fence, tag, cancellationToken);
+            }
+
             pending = _inner.RemoveByTagAsync(tag, cancellationToken);
         }
         catch
@@ -163,6 +170,7 @@ internal sealed class PredictiveHybridCache : HybridCache
         _recorder.BeginTagInvalidation();
         try
         {
+            await _recorder.FenceTagRemovalAsync().ConfigureAwait(false);
             await _inner.RemoveByTagAsync(tags, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -174,7 +182,7 @@ internal sealed class PredictiveHybridCache : HybridCache
     private void Record(string key, KeyAccessStatistics entry, int calls, HybridCacheEntryOptions? options)
     {
         bool hit = entry.FactoryCalls == calls;
-        _recorder.HybridRead(key, hit);
+        _recorder.HybridRead(key, entry, hit);
         // A read that asked HybridCache to store nothing leaves nothing present (and so something to prefetch).
         if (!hit && ((options?.Flags ?? HybridCacheEntryFlags.None) & StoresNothing) != StoresNothing)
         {
@@ -234,6 +242,19 @@ internal sealed class PredictiveHybridCache : HybridCache
         }
 
         _recorder.EndRemove(entry);
+    }
+
+    private async ValueTask RemoveByTagAfterFenceAsync(ValueTask fence, string tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await fence.ConfigureAwait(false);
+            await _inner.RemoveByTagAsync(tag, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _recorder.EndTagInvalidation();
+        }
     }
 
     private async ValueTask AwaitTagInvalidation(ValueTask pending)

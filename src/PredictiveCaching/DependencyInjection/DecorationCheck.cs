@@ -8,7 +8,7 @@ namespace PredictiveCaching.DependencyInjection;
 /// <summary>
 /// Fails start-up when the application's <see cref="IDistributedCache"/> is not the predictive decorator, which happens
 /// when a cache was registered with <c>Add</c> after <c>AddPredictiveLoading()</c> and so replaced it; likewise for a
-/// <see cref="HybridCache"/> registered after it, which would not be decorated.
+/// <see cref="HybridCache"/>, default or keyed, registered after it, which would not be decorated.
 /// </summary>
 internal sealed class DecorationCheck(IServiceProvider services) : IHostedService
 {
@@ -22,6 +22,11 @@ internal sealed class DecorationCheck(IServiceProvider services) : IHostedServic
         "registered after AddPredictiveLoading(), so its reads are not seen and nothing is prefetched for them. Call " +
         "AddPredictiveLoading() after services.AddHybridCache(...), or services.AddHybridCache(...).AddPredictiveLoading().";
 
+    internal static string KeyedHybridRegisteredAfterMessage(object? serviceKey) =>
+        "The keyed HybridCache '" + serviceKey + "' was registered after AddPredictiveLoading(), so it is not decorated: its reads " +
+        "are not seen and nothing is prefetched for them. Call AddPredictiveLoading() after services.AddKeyedHybridCache(...), " +
+        "or services.AddKeyedHybridCache(...).AddPredictiveLoading().";
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         object? cache = services.GetService(typeof(IDistributedCache));
@@ -34,6 +39,12 @@ internal sealed class DecorationCheck(IServiceProvider services) : IHostedServic
         if (hybrid is not null and not PredictiveHybridCache)
         {
             throw new InvalidOperationException(HybridRegisteredAfterMessage(hybrid.GetType()));
+        }
+
+        if (services.GetService(typeof(HybridCacheDecoration.Registrations)) is HybridCacheDecoration.Registrations registrations
+            && registrations.UndecoratedKeyedHybridCaches() is [var key, ..])
+        {
+            throw new InvalidOperationException(KeyedHybridRegisteredAfterMessage(key));
         }
 
         return Task.CompletedTask;

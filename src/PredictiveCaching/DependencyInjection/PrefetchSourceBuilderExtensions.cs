@@ -63,15 +63,60 @@ public static class PrefetchSourceBuilderExtensions
         IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        return AddHybridSourceCore(builder, serviceKey: null, keyPrefix, load, options, tags);
+    }
+
+    /// <summary>
+    /// Like <see cref="AddHybridSource{T}"/>, for keys the application reads through the keyed HybridCache registered with
+    /// <c>services.AddKeyedHybridCache(serviceKey, …)</c>: the object is written with that cache's <c>SetAsync</c>, so it
+    /// lands in that cache's L1 and L2 with its serializer.
+    /// </summary>
+    /// <typeparam name="T">The type the application reads, as in <c>GetOrCreateAsync&lt;T&gt;</c>.</typeparam>
+    /// <param name="builder">The predictive loading builder.</param>
+    /// <param name="serviceKey">The service key the HybridCache was registered with (not <see langword="null"/>: that is the default HybridCache).</param>
+    /// <param name="keyPrefix">The key prefix, for example <c>product:</c>.</param>
+    /// <param name="load">Loads a key's value; returns <see langword="null"/> when the origin has nothing.</param>
+    /// <param name="options">
+    /// The entry options to write with, as the application passes to <c>GetOrCreateAsync</c>; <see langword="null"/> uses
+    /// the time to live of the key's last write (and that HybridCache's default when none is known).
+    /// </param>
+    /// <param name="tags">The tags to write with, as the application passes to <c>GetOrCreateAsync</c>.</param>
+    /// <returns>The builder.</returns>
+    /// <remarks>
+    /// Every decorated HybridCache records into one tracker, so give each keyed cache's keys their own prefix: a key read
+    /// through two caches is one key to the tracker, and is prefetched into the cache its source names.
+    /// </remarks>
+    public static IPredictiveLoadingBuilder AddKeyedHybridSource<T>(
+        this IPredictiveLoadingBuilder builder,
+        object serviceKey,
+        string keyPrefix,
+        Func<string, CancellationToken, ValueTask<T?>> load,
+        HybridCacheEntryOptions? options = null,
+        IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return AddHybridSourceCore(builder, serviceKey, keyPrefix, load, options, tags);
+    }
+
+    private static IPredictiveLoadingBuilder AddHybridSourceCore<T>(
+        IPredictiveLoadingBuilder builder,
+        object? serviceKey,
+        string keyPrefix,
+        Func<string, CancellationToken, ValueTask<T?>> load,
+        HybridCacheEntryOptions? options,
+        IEnumerable<string>? tags)
+    {
         ArgumentException.ThrowIfNullOrEmpty(keyPrefix);
         ArgumentNullException.ThrowIfNull(load);
         string[]? tagArray = tags is null ? null : [.. tags];
+        string cache = serviceKey is null ? "HybridCache" : "HybridCache '" + serviceKey + "'";
         builder.Services.AddSingleton<IPrefetchSource>(new DelegatePrefetchSource(
             key => key.StartsWith(keyPrefix, StringComparison.Ordinal),
             async (key, ct) => await load(key, ct).ConfigureAwait(false) is { } value
-                ? new PrefetchedValue(new HybridPrefetchValue<T>(value, options, tagArray))
+                ? new PrefetchedValue(new HybridPrefetchValue<T>(value, options, tagArray, serviceKey))
                 : null,
-            "prefix '" + keyPrefix + "' (HybridCache, " + typeof(T).Name + ")"));
+            "prefix '" + keyPrefix + "' (" + cache + ", " + typeof(T).Name + ")"));
         return builder;
     }
 

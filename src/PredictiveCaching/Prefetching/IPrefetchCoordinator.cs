@@ -34,7 +34,8 @@ public interface IPrefetchCoordinator
 
     /// <summary>
     /// Called by the predictive decorator before an application write or removal of <paramref name="key"/> reaches the
-    /// cache: every lease on the key granted before this call must then fail its <see cref="PrefetchLease.TryWriteAsync"/>.
+    /// cache: every lease on the key granted before this call must then fail its <see cref="PrefetchLease.TryWriteAsync"/>
+    /// (a typed write already under way, <see cref="PrefetchLease.TryWriteAsync{TState}"/>, is undone).
     /// Never throws; on failure the coordinator reports itself unavailable. The default does nothing (one instance).
     /// </summary>
     /// <param name="key">The key the application is about to write or remove.</param>
@@ -47,6 +48,22 @@ public interface IPrefetchCoordinator
     void FenceWrite(string key)
     {
     }
+
+    /// <summary>
+    /// Called by the HybridCache decorator before an application <c>RemoveByTagAsync</c> reaches HybridCache: every typed
+    /// write (<see cref="PrefetchLease.TryWriteAsync{TState}"/>) through a lease granted before this call must then be
+    /// refused, or undone when it was already under way. Never throws; on failure the coordinator reports itself
+    /// unavailable. The default does nothing (one instance: the decorator fences tag removals in process).
+    /// </summary>
+    /// <remarks>
+    /// The fence is not per tag: an entry carries the tags of its last write, which the decorator never sees (a typed
+    /// source's tags need not be the ones the application wrote the key with), and <c>"*"</c> covers every key. So a tag
+    /// removal through any instance fences every typed prefetch in flight on every instance; it costs those prefetches,
+    /// never a read.
+    /// </remarks>
+    /// <param name="cancellationToken">Not used by the built-in coordinators, which bound the call by their own timeout.</param>
+    /// <returns>A task that completes once the fence is in place.</returns>
+    ValueTask FenceTagRemovalAsync(CancellationToken cancellationToken = default) => default;
 
     /// <summary>
     /// Called by each prefetch cycle while <see cref="UnavailableReason"/> is set, so that coordination can find out that

@@ -33,21 +33,34 @@ public abstract class PrefetchLease : IAsyncDisposable
 
     /// <summary>
     /// Runs a write the cache makes itself (a typed value written through <c>HybridCache.SetAsync</c>, which writes its L2
-    /// on its own) unless an application write or removal of the key has superseded the lease.
+    /// on its own) unless an application write, removal or tag removal has superseded the lease; and, when one came while
+    /// the write was under way, runs <paramref name="undo"/> so that the value does not stay over it.
     /// </summary>
     /// <typeparam name="TState">The write's state.</typeparam>
     /// <param name="key">The key.</param>
-    /// <param name="state">Passed to <paramref name="write"/>.</param>
+    /// <param name="state">Passed to <paramref name="write"/> and <paramref name="undo"/>.</param>
     /// <param name="write">Writes the value.</param>
+    /// <param name="undo">Removes what <paramref name="write"/> wrote (the key, below the predictive decorator).</param>
     /// <param name="cancellationToken">Cancelled on shutdown.</param>
-    /// <returns><see langword="true"/> when the value was written.</returns>
+    /// <returns>
+    /// <see langword="true"/> when the value was written and stands; <see langword="false"/> when it was not written, or
+    /// was written and then undone.
+    /// </returns>
     /// <remarks>
-    /// The write cannot be made part of a conditional script, so a coordinator can only check the lease just before it:
-    /// an application write through another instance between the check and the write can still be overwritten.
+    /// The write cannot be part of a conditional script, so a coordinator checks the lease before it and again after it:
+    /// a fence set between the two checks may have come before or after the cache's own write, so the value is undone
+    /// (an extra miss, never a value older than the application's). The default writes unconditionally and never undoes,
+    /// which is enough for one instance, where the decorator fences in process.
     /// </remarks>
-    public virtual async ValueTask<bool> TryWriteAsync<TState>(string key, TState state, Func<TState, CancellationToken, ValueTask> write, CancellationToken cancellationToken = default)
+    public virtual async ValueTask<bool> TryWriteAsync<TState>(
+        string key,
+        TState state,
+        Func<TState, CancellationToken, ValueTask> write,
+        Func<TState, CancellationToken, ValueTask> undo,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(undo);
         await write(state, cancellationToken).ConfigureAwait(false);
         return true;
     }

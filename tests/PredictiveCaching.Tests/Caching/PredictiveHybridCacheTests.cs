@@ -260,6 +260,43 @@ public sealed class PredictiveHybridCacheTests
         Assert.Equal(1, h.Statistics.Superseded);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RemoveByTag_WaitsForTheCoordinatorsTagFence_BeforeHybridCacheRemoves(bool manyTags)
+    {
+        var coordinator = new HeldTagFenceCoordinator();
+        await using HybridHarness h = HybridHarness.Create(build: b => b.Services.AddSingleton<IPrefetchCoordinator>(coordinator));
+        HybridCache inner = ((PredictiveHybridCache)h.Hybrid).InnerCache;
+        await inner.SetAsync("p:1", "tagged", Entry, ["t"]);
+
+        ValueTask removal = manyTags ? h.Hybrid.RemoveByTagAsync(["t", "u"]) : h.Hybrid.RemoveByTagAsync("t");
+        await coordinator.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The fence is not in place yet, so HybridCache has removed nothing.
+        Assert.False(removal.IsCompleted);
+        Assert.Equal("tagged", await inner.GetOrCreateAsync("p:1", static _ => new ValueTask<string>("origin"), Entry, ["t"]));
+        coordinator.Release();
+        await removal;
+        Assert.Equal("origin", await inner.GetOrCreateAsync("p:1", static _ => new ValueTask<string>("origin"), Entry, ["t"]));
+        Assert.Equal(1, coordinator.TagFences);
+    }
+
+    [Fact]
+    public async Task DefaultLease_TypedWrite_WritesAndNeverUndoes()
+    {
+        PrefetchLease lease = (await new NoPrefetchCoordination().TryAcquireAsync("k", TimeSpan.FromSeconds(1)))!;
+        var calls = new List<string>();
+        bool written = await lease.TryWriteAsync(
+            "k",
+            calls,
+            static (c, _) => { c.Add("write"); return default; },
+            static (c, _) => { c.Add("undo"); return default; });
+
+        Assert.True(written);
+        Assert.Equal(["write"], calls);
+    }
+
     [Fact]
     public async Task TypedPrefetch_WithoutAnyWrite_Lands()
     {
@@ -302,19 +339,21 @@ public sealed class PredictiveHybridCacheTests
     }
 
     [Fact]
-    public async Task KeyedHybridCacheOverTheDecoratedL2_FramingSeen_RawBytesSourceWarnedAndWasted()
+    public async Task UndecoratedHybridCacheOverTheDecoratedL2_FramingSeen_RawBytesSourceWarnedAndWasted()
     {
-        // A keyed HybridCache is not decorated and reads the decorated IDistributedCache as its L2: its framed writes
-        // mark the key, so a raw-bytes prefetch of it is refused like one for a key read through the decorator.
+        // A HybridCache the library does not decorate (here a keyed one registered after AddPredictiveLoading, which the
+        // start check reports) whose L2 is the decorated IDistributedCache: its framed writes mark the key, so a raw-bytes
+        // prefetch of it is refused like one for a key read through the decorator.
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
         var l2 = new FakeTtlCache(time);
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddFakeLogging());
         services.AddSingleton<TimeProvider>(time);
         services.AddSingleton<IDistributedCache>(l2);
-        services.AddKeyedHybridCache("orders");
+        services.AddKeyedSingleton<IDistributedCache>("app-l2", static (sp, _) => sp.GetRequiredService<IDistributedCache>());
         services.AddPredictiveLoading(o => o.Strategies.Adaptive = false)
             .AddSource("raw:", (key, _) => Task.FromResult<byte[]?>([1, 2, 3]));
+        services.AddKeyedHybridCache("orders", o => o.DistributedCacheServiceKey = "app-l2");
         services.RemoveAll<IResourceProbe>();
         await using ServiceProvider provider = services.BuildServiceProvider();
         HybridCache keyed = provider.GetRequiredKeyedService<HybridCache>("orders");
@@ -361,6 +400,32 @@ public sealed class PredictiveHybridCacheTests
     // DefaultHybridCache keeps its L2 in an internal property; upstream's own tests read the same one.
     private static IDistributedCache? BackendOf(HybridCache cache) =>
         (IDistributedCache?)cache.GetType().GetProperty("BackendCache", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(cache);
+
+    /// <summary>Grants every lease (no I/O) and holds a tag fence until released.</summary>
+    private sealed class HeldTagFenceCoordinator : IPrefetchCoordinator
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _tagFences;
+
+        public Task Entered => _entered.Task;
+
+        public int TagFences => Volatile.Read(ref _tagFences);
+
+        public string? UnavailableReason => null;
+
+        public void Release() => _release.TrySetResult();
+
+        public ValueTask<PrefetchLease?> TryAcquireAsync(string key, TimeSpan leaseTime, CancellationToken cancellationToken = default) =>
+            new NoPrefetchCoordination().TryAcquireAsync(key, leaseTime, cancellationToken);
+
+        public async ValueTask FenceTagRemovalAsync(CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _tagFences);
+            _entered.TrySetResult();
+            await _release.Task.ConfigureAwait(false);
+        }
+    }
 
     /// <summary>The prediction loop over HybridCache in virtual time: L1 on the fake clock, L2 a TTL-honouring fake.</summary>
     private sealed class HybridHarness : IAsyncDisposable

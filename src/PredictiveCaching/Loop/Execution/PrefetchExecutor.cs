@@ -43,6 +43,8 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
     private static readonly Func<(IPrefetchSource Source, string Key), CancellationToken, ValueTask<PrefetchedValue?>> s_loadOnce = LoadOnceAsync;
     private static readonly Func<(HybridPrefetchValue Value, HybridCache Cache, string Key, HybridCacheEntryOptions Options), CancellationToken, ValueTask> s_writeTyped =
         static (s, cancellationToken) => s.Value.WriteAsync(s.Cache, s.Key, s.Options, cancellationToken);
+    private static readonly Func<(HybridPrefetchValue Value, HybridCache Cache, string Key, HybridCacheEntryOptions Options), CancellationToken, ValueTask> s_undoTyped =
+        static (s, cancellationToken) => s.Cache.RemoveAsync(s.Key, cancellationToken);
     private readonly PrefetchAccuracy _accuracy;
 
     private readonly CancellationTokenSource _shutdown = new();
@@ -224,7 +226,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
             }
 
             PredictiveHybridCache? hybrid = null;
-            if (typed is not null && (hybrid = Hybrid()) is null)
+            if (typed is not null && (hybrid = Hybrid(typed.ServiceKey)) is null)
             {
                 _statistics.OnFailed();
                 source.ReportNoHybridCache(key);
@@ -267,7 +269,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
                     // Which keys a tag covers is HybridCache's to know: a tag removal since the load began refuses the write,
                     // and one that began while it was being written takes the copy back out (an extra miss, never a stale read).
                     if (!_tracker.TagFenceHolds(tagEpoch)
-                        || !await lease.TryWriteAsync(key, (typed, hybrid!.InnerCache, key, hybridOptions), s_writeTyped, _shutdown.Token).ConfigureAwait(false))
+                        || !await lease.TryWriteAsync(key, (typed, hybrid!.InnerCache, key, hybridOptions), s_writeTyped, s_undoTyped, _shutdown.Token).ConfigureAwait(false))
                     {
                         _statistics.OnSuperseded();
                         return;
@@ -449,8 +451,14 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         };
     }
 
-    private PredictiveHybridCache? Hybrid()
+    private PredictiveHybridCache? Hybrid(object? serviceKey)
     {
+        if (serviceKey is not null)
+        {
+            // A keyed HybridCache (AddKeyedHybridSource): a keyed singleton, so this is a lookup, once per prefetch.
+            return _services.GetKeyedService<HybridCache>(serviceKey) as PredictiveHybridCache;
+        }
+
         if (!_hybridResolved)
         {
             // Typed values are written through the HybridCache below its decorator, so they are not the application's writes.
