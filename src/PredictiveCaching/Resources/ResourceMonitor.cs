@@ -47,6 +47,9 @@ public sealed class ResourceMonitor : BackgroundService
     /// <summary>Gets how many snapshots have been published.</summary>
     internal long PublishedCount => Interlocked.Read(ref _publishedCount);
 
+    /// <summary>Called with the new count after each snapshot is published, so tests wait for one instead of polling.</summary>
+    internal Action<long>? Published { get; set; }
+
     /// <summary>Samples every probe now and publishes the snapshot. Called at start, on every tick, and by tests.</summary>
     internal void SampleNow()
     {
@@ -72,7 +75,8 @@ public sealed class ResourceMonitor : BackgroundService
 
             var snapshot = new ResourceSnapshot(_timeProvider.GetUtcNow().UtcTicks, memory, cpu, diskRead, diskWrite, networkIn, networkOut, custom);
             Volatile.Write(ref _current, snapshot);
-            Interlocked.Increment(ref _publishedCount);
+            long published = Interlocked.Increment(ref _publishedCount);
+            Published?.Invoke(published);
         }
     }
 

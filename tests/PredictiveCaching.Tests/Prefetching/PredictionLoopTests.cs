@@ -389,15 +389,4 @@ public sealed class PredictionLoopTests
         private ValueTask<PrefetchedValue?> LoadAsync(string key, CancellationToken cancellationToken) =>
             _armed ? armed(key, cancellationToken) : ValueTask.FromResult<PrefetchedValue?>(new PrefetchedValue(_origin!.Load(key)));
     }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (int i = 0; i < 3000 && !condition(); i++)
-        {
-            await Task.Yield();
-            await Task.Delay(1);
-        }
-
-        Assert.True(condition());
-    }
 }

@@ -106,19 +106,19 @@ public sealed class ResourceMonitorTests
         using ResourceMonitor monitor = CreateSut(probe);
 
         await monitor.StartAsync(CancellationToken.None);
-        WaitFor(() => monitor.PublishedCount == 1);
+        await PublishedAsync(monitor, 1);
         Assert.Equal(0.1, monitor.Current.Memory);
 
         probe.Value = 0.2;
         _time.Advance(Interval - TimeSpan.FromSeconds(1));
         Assert.Equal(1, monitor.PublishedCount);
         _time.Advance(TimeSpan.FromSeconds(1));
-        WaitFor(() => monitor.PublishedCount == 2);
+        await PublishedAsync(monitor, 2);
         Assert.Equal(0.2, monitor.Current.Memory);
 
         probe.Value = 0.3;
         _time.Advance(Interval);
-        WaitFor(() => monitor.PublishedCount == 3);
+        await PublishedAsync(monitor, 3);
         Assert.Equal(0.3, monitor.Current.Memory);
         Assert.Equal(_time.GetUtcNow().UtcTicks, monitor.Current.TimestampTicks);
 
@@ -133,9 +133,9 @@ public sealed class ResourceMonitorTests
         using ResourceMonitor monitor = CreateSut(probe);
 
         await monitor.StartAsync(CancellationToken.None);
-        WaitFor(() => monitor.PublishedCount == 1);
+        await PublishedAsync(monitor, 1);
         _time.Advance(Interval);
-        WaitFor(() => monitor.PublishedCount == 2);
+        await PublishedAsync(monitor, 2);
         await monitor.StopAsync(CancellationToken.None);
 
         Assert.True(monitor.ExecuteTask!.IsCompletedSuccessfully);
@@ -143,9 +143,26 @@ public sealed class ResourceMonitorTests
         Assert.Single(_logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
     }
 
-    // The loop runs on the thread pool: wait for it to catch up with the fake clock (a condition, not a sleep).
-    private static void WaitFor(Func<bool> condition) =>
-        Assert.True(SpinWait.SpinUntil(condition, TimeSpan.FromSeconds(10)), "The monitor did not publish in time.");
+    // The loop runs on the thread pool: wait for its publication, signalled by the monitor itself (no polling). The
+    // time limit only turns a hang into a failure.
+    private static async Task PublishedAsync(ResourceMonitor monitor, long count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        monitor.Published = n =>
+        {
+            if (n >= count)
+            {
+                reached.TrySetResult();
+            }
+        };
+        if (monitor.PublishedCount >= count)
+        {
+            reached.TrySetResult();
+        }
+
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(count, monitor.PublishedCount);
+    }
 
     private ResourceMonitor CreateSut(params IResourceProbe[] probes) => new(probes, _time, Interval, _logger);
 }
