@@ -35,7 +35,11 @@ public sealed class ResourceSnapshot
     public static ResourceSnapshot Unknown { get; } = new(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
 
     /// <summary>Gets when the snapshot was sampled, in UTC ticks; 0 for <see cref="Unknown"/>.</summary>
+    [JsonIgnore]
     public long TimestampTicks { get; }
+
+    /// <summary>Gets when the snapshot was sampled; <see langword="null"/> for <see cref="Unknown"/> (never sampled).</summary>
+    public DateTimeOffset? SampledAt => TimestampTicks > 0 ? new DateTimeOffset(TimestampTicks, TimeSpan.Zero) : null;
 
     /// <summary>Gets the memory utilisation.</summary>
     public double Memory { get; }
