@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PredictiveCaching.Features;
+using PredictiveCaching.Loop.Scoring;
 using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.MachineLearning;
 using PredictiveCaching.MachineLearning.DependencyInjection;
@@ -75,6 +76,10 @@ public static class MachineLearningBuilderExtensions
             sp.GetRequiredService<TrainingSampleStore>(),
             Options(sp),
             sp.GetRequiredService<TimeProvider>()));
+
+        // Every candidate the cycle scores is offered to the sampler (the decision points it samples by default).
+        services.Replace(ServiceDescriptor.Singleton<IScoringObserver>(sp => sp.GetRequiredService<TrainingSampler>()));
+        services.TryAddSingleton<ILearnedModelStatusSource>(sp => sp.GetRequiredService<ModelTrainer>());
         services.TryAddSingleton(sp =>
         {
             StrategySelector strategies = sp.GetRequiredService<StrategySelector>();
