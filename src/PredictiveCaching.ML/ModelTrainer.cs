@@ -76,6 +76,7 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         _shared = shared;
         _metrics = metrics;
         _tracing = tracing;
+        metrics?.Attach(GetStatus);
         if (active.Current is TreeModel loaded)
         {
             _hasModel = true;

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PredictiveCaching.Features;
+using PredictiveCaching.MachineLearning.Diagnostics;
 using PredictiveCaching.MachineLearning.Training;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Prefetching;
@@ -156,6 +158,46 @@ public sealed class ModelGateAndStatusTests
         AddDecisions(h, 1, Heuristic.Blind);
         Assert.Equal(h.Time.GetUtcNow(), h.Trainer.GetStatus().NextTrainingDue);
         Assert.True(h.Trainer.ShouldTrain());
+    }
+
+    [Fact]
+    public async Task Meter_AfterAJudgedTraining_ReportsHeldOutFiguresOfModelAndHeuristic_AndTheTimeToTheNextTraining()
+    {
+        using MlHarness h = CreateSut();
+        IMeterFactory factory = h.Provider.GetRequiredService<IMeterFactory>();
+        _ = h.Trainer;
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == MachineLearningDiagnostics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) =>
+        {
+            string? predictor = null;
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                predictor = tag.Key == "predictor" ? (string?)tag.Value : predictor;
+            }
+
+            values[i.Name + (predictor is null ? string.Empty : "/" + predictor)] = v;
+        });
+        listener.Start();
+        AddDecisions(h, 3000, Heuristic.Blind);
+        TrainingOutcome outcome = await h.Trainer.TrainAsync();
+        Assert.Equal(TrainingStatus.Accepted, outcome.Status);
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal(outcome.MissesAvoided, values["predictive_caching.ml.holdout.misses_avoided/model"]);
+        Assert.Equal(0d, values["predictive_caching.ml.holdout.misses_avoided/heuristic"]);
+        Assert.Equal(outcome.Precision, values["predictive_caching.ml.holdout.precision/model"]);
+        Assert.False(values.ContainsKey("predictive_caching.ml.holdout.precision/heuristic")); // it admitted nothing
+        Assert.Equal(TimeSpan.FromMinutes(50).TotalSeconds, values["predictive_caching.ml.training.due_in"]);
     }
 
     [Fact]

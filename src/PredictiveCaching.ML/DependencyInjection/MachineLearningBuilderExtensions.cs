@@ -62,7 +62,8 @@ public static class MachineLearningBuilderExtensions
         services.TryAddSingleton(sp => new MachineLearningMetrics(
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<ActivePredictor>(),
-            sp.GetRequiredService<TrainingSampler>()));
+            sp.GetRequiredService<TrainingSampler>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<MachineLearningTracing>();
         services.AddOptions<MachineLearningOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MachineLearningOptions>, MachineLearningOptionsValidator>());
