@@ -356,7 +356,7 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         DecisionFigures heuristic = DecisionFigures.OfHeuristic(holdout);
         DecisionFigures? incumbent = currentModel is null ? null : DecisionFigures.OfModel(currentModel, holdout);
         bool judgedOnDecisions = HasDecisions(holdout);
-        string? verdict = Verdict(evaluation.LogLoss, previousLoss, current.Kind, judgedOnDecisions, candidate, heuristic, incumbent, holdout, out TrainingStatus status);
+        string? verdict = Verdict(evaluation.LogLoss, previousLoss, currentModel is null ? "the base rate" : current.Kind, judgedOnDecisions, candidate, heuristic, incumbent, holdout, out TrainingStatus status);
 
         if (status == TrainingStatus.NotEnoughData)
         {

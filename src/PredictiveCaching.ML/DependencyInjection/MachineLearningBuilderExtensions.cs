@@ -58,6 +58,9 @@ public static class MachineLearningBuilderExtensions
         }
 
         services.AddSingleton<MachineLearningMarker>();
+
+        // The heuristic's probability and the proposal's estimate as features: a model learns where they are wrong.
+        builder.AddFeatureExtractor<DecisionFeatureExtractor>();
         services.AddMetrics();
         services.TryAddSingleton(sp => new MachineLearningMetrics(
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
