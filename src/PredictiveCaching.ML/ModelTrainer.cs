@@ -352,11 +352,19 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         ModelEvaluation evaluation = result.Evaluation;
         TimeSpan duration = stopwatch.Elapsed;
         LabelledSample[] holdout = result.Holdout;
-        DecisionFigures candidate = DecisionFigures.OfModel(result.Model, holdout);
+
+        // Where the model crosses the threshold, chosen on the calibration slice; the held-out slice then judges it.
+        double shift = OperatingPoint.Fit(result.Model, result.Calibration);
+        TreeModel trained = OperatingPoint.Shift(result.Model, shift);
+        DecisionFigures candidate = DecisionFigures.OfModel(trained, holdout);
         DecisionFigures heuristic = DecisionFigures.OfHeuristic(holdout);
         DecisionFigures? incumbent = currentModel is null ? null : DecisionFigures.OfModel(currentModel, holdout);
         bool judgedOnDecisions = HasDecisions(holdout);
         string? verdict = Verdict(evaluation.LogLoss, previousLoss, currentModel is null ? "the base rate" : current.Kind, judgedOnDecisions, candidate, heuristic, incumbent, holdout, out TrainingStatus status);
+        if (shift != 0d && verdict is not null)
+        {
+            verdict += string.Create(CultureInfo.InvariantCulture, $" (operating point: log-odds {shift:+0.00;-0.00})");
+        }
 
         if (status == TrainingStatus.NotEnoughData)
         {
@@ -372,19 +380,20 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
             return Outcome(TrainingStatus.Rejected, verdict, withModel: true);
         }
 
-        _active.Use(result.Model);
+        _active.Use(trained);
         _nextVersion = version + 1;
         _hasModel = true;
         _precisionBaseline = double.NaN;
         Log.ModelAccepted(_logger, version, current.Kind, verdict!, evaluation.LogLoss, previousLoss, evaluation.Auc, evaluation.SizeRmse, duration);
-        Save(result.Model);
-        Publish(result.Model);
+        Save(trained);
+        Publish(trained);
         return Outcome(TrainingStatus.Accepted, verdict, withModel: true);
 
         TrainingOutcome Outcome(TrainingStatus ended, string? message, bool withModel) => new()
         {
             Status = ended,
-            Model = withModel ? result.Model : null,
+            Model = withModel ? trained : null,
+            OperatingPointShift = shift,
             LogLoss = evaluation.LogLoss,
             PreviousLogLoss = previousLoss,
             Auc = evaluation.Auc,

@@ -54,6 +54,12 @@ public sealed class TrainingOutcome
     /// </summary>
     public string? Message { get; init; }
 
+    /// <summary>
+    /// Gets the shift of the model's log-odds chosen on the calibration slice so that, at the strategy's threshold, it
+    /// avoids the most misses at no lower precision than the heuristic (0 when none was chosen); <see cref="Model"/> carries it.
+    /// </summary>
+    public double OperatingPointShift { get; init; }
+
     /// <summary>Gets how many held-out decisions a model would make were judged (0 for samples of the tracked keys).</summary>
     public int JudgedDecisions { get; init; }
 

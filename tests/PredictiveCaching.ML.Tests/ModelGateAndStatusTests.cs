@@ -31,10 +31,13 @@ public sealed class ModelGateAndStatusTests
 
         /// <summary>0.3 for every candidate: below the threshold, admits nothing.</summary>
         Blind,
+
+        /// <summary>0.95 for half the reads and a fifth of the others, 0.3 otherwise: admits some, at a precision near 0.8.</summary>
+        Noisy,
     }
 
     /// <summary>Decisions whose outcome follows feature 0 and 1 (read when 0.8·f0 − 0.5·f1 − 1 is high); <paramref name="flip"/> reverses the rule.</summary>
-    private static void AddDecisions(MlHarness h, int count, Heuristic heuristic, bool byPredictor = true, bool flip = false, int seed = 1)
+    private static void AddDecisions(MlHarness h, int count, Heuristic heuristic, bool byPredictor = true, bool flip = false, int seed = 1, float threshold = 0.5f)
     {
         var store = h.Provider.GetRequiredService<TrainingSampleStore>();
         int featureCount = h.Provider.GetRequiredService<FeatureSchema>().Count;
@@ -51,8 +54,13 @@ public sealed class ModelGateAndStatusTests
             double logit = (0.8 * features[0]) - (0.5 * features[1]) - 1d;
             bool label = random.NextDouble() < 1d / (1d + Math.Exp(-logit));
             label ^= flip;
-            float p = heuristic == Heuristic.Perfect ? (label ? 0.95f : 0.05f) : 0.3f;
-            store.Add(new LabelledSample(features, label, 1f, label ? 7f : float.NaN, start + (i * TimeSpan.TicksPerSecond), new DecisionRecord(true, p, 0f, 0.5f, byPredictor)));
+            float p = heuristic switch
+            {
+                Heuristic.Perfect => label ? 0.95f : 0.05f,
+                Heuristic.Noisy => random.NextDouble() < (label ? 0.5 : 0.2) ? 0.95f : 0.3f,
+                _ => 0.3f,
+            };
+            store.Add(new LabelledSample(features, label, 1f, label ? 7f : float.NaN, start + (i * TimeSpan.TicksPerSecond), new DecisionRecord(true, p, 0f, threshold, byPredictor)));
         }
     }
 
@@ -107,6 +115,22 @@ public sealed class ModelGateAndStatusTests
         Assert.Equal(outcome.HeuristicMissesAvoided, status.HeuristicMissesAvoided);
         Assert.Equal(h.Time.GetUtcNow() + TimeSpan.FromMinutes(5), status.NextTrainingDue); // no model: the minimum gap
         Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Id == 102 && r.Level == LogLevel.Information && r.Message.Contains("worse than the heuristic", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TrainAsync_CalibratedModelTooCautiousAtAHighThreshold_IsShiftedToTheHeuristicsPrecision_AndAvoidsMoreMisses()
+    {
+        using MlHarness h = CreateSut();
+        AddDecisions(h, 4000, Heuristic.Noisy, threshold: 0.95f);
+
+        TrainingOutcome outcome = await h.Trainer.TrainAsync();
+
+        Assert.Equal(TrainingStatus.Accepted, outcome.Status);
+        Assert.True(outcome.OperatingPointShift > 0d, "shift " + outcome.OperatingPointShift);
+        Assert.True(outcome.MissesAvoided > outcome.HeuristicMissesAvoided, $"{outcome.MissesAvoided} vs {outcome.HeuristicMissesAvoided}");
+        Assert.True(outcome.Precision >= outcome.HeuristicPrecision, $"{outcome.Precision} vs {outcome.HeuristicPrecision}");
+        Assert.Equal(outcome.Model!.Calibration.Offset, h.Active.Current is TreeModel used ? used.Calibration.Offset : double.NaN);
+        Assert.Contains("operating point: log-odds +", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]
