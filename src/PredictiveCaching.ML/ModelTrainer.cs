@@ -354,37 +354,13 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         LabelledSample[] holdout = result.Holdout;
 
         // Where the model crosses the threshold, chosen on the calibration slice; the held-out slice then judges it.
-        // Two ways to use it: on the candidates the predictor scores (rhythm, successors, sequences), or on expiry and
-        // co-access decisions too. The second is taken when it beats the heuristic over every decision by more.
         double shift = OperatingPoint.Fit(result.Model, result.Calibration);
         TreeModel trained = OperatingPoint.Shift(result.Model, shift);
         DecisionFigures candidate = DecisionFigures.OfModel(trained, holdout);
         DecisionFigures heuristic = DecisionFigures.OfHeuristic(holdout);
-        double shiftAll = OperatingPoint.Fit(result.Model, result.Calibration, decisionPoints: true);
-        TreeModel deciding = OperatingPoint.Shift(result.Model, shiftAll, decidesDecisionPoints: true);
-        DecisionFigures candidateAll = DecisionFigures.OfModel(deciding, holdout, decisionPoints: true);
-        DecisionFigures heuristicAll = DecisionFigures.OfHeuristic(holdout, decisionPoints: true);
-        // Also judged that way when too few decisions reach the predictor to judge it on them alone.
-        bool tooFewAlone = candidate.Decisions < MinimumJudgedDecisions && candidateAll.Decisions >= MinimumJudgedDecisions;
-        if (tooFewAlone || (Beats(candidateAll, heuristicAll, holdout) &&
-            (!Beats(candidate, heuristic, holdout) || candidateAll.MissesAvoided - heuristicAll.MissesAvoided > candidate.MissesAvoided - heuristic.MissesAvoided)))
-        {
-            trained = deciding;
-            shift = shiftAll;
-            candidate = candidateAll;
-            heuristic = heuristicAll;
-        }
-
-        // The model in use and the new one, each over every decision as the loop would decide it with that model.
-        DecisionFigures? incumbent = currentModel is null ? null : DecisionFigures.OfModelOverAll(currentModel, holdout);
-        DecisionFigures candidateOverAll = DecisionFigures.OfModelOverAll(trained, holdout);
+        DecisionFigures? incumbent = currentModel is null ? null : DecisionFigures.OfModel(currentModel, holdout);
         bool judgedOnDecisions = HasDecisions(holdout);
-        string? verdict = Verdict(evaluation.LogLoss, previousLoss, currentModel is null ? "the base rate" : current.Kind, judgedOnDecisions, candidate, heuristic, candidateOverAll, incumbent, holdout, out TrainingStatus status);
-        if (verdict is not null && trained.DecidesDecisionPoints)
-        {
-            verdict += status == TrainingStatus.Accepted ? "; it decides expiry and co-access candidates too" : "; judged deciding expiry and co-access candidates too";
-        }
-
+        string? verdict = Verdict(evaluation.LogLoss, previousLoss, currentModel is null ? "the base rate" : current.Kind, judgedOnDecisions, candidate, heuristic, incumbent, holdout, out TrainingStatus status);
         if (shift != 0d && verdict is not null)
         {
             verdict += string.Create(CultureInfo.InvariantCulture, $" (operating point: log-odds {shift:+0.00;-0.00})");
@@ -393,14 +369,14 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         if (status == TrainingStatus.NotEnoughData)
         {
             Log.TrainingSkipped(_logger, verdict!);
-            RetireIfWorse(currentModel, incumbent, heuristicAll);
+            RetireIfWorse(currentModel, incumbent, heuristic);
             return Outcome(TrainingStatus.NotEnoughData, verdict, withModel: false);
         }
 
         if (status == TrainingStatus.Rejected)
         {
             Log.ModelRejected(_logger, version, verdict!, evaluation.LogLoss, previousLoss, evaluation.Auc);
-            RetireIfWorse(currentModel, incumbent, heuristicAll);
+            RetireIfWorse(currentModel, incumbent, heuristic);
             return Outcome(TrainingStatus.Rejected, verdict, withModel: true);
         }
 
@@ -431,13 +407,6 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         };
     }
 
-    // The heuristic's part of the gate: more misses avoided at no lower precision, on enough decisions.
-    private static bool Beats(DecisionFigures model, DecisionFigures heuristic, LabelledSample[] holdout)
-    {
-        double floor = double.IsNaN(heuristic.Precision) ? DecisionFigures.MeanThreshold(holdout) : heuristic.Precision;
-        return model.Decisions >= MinimumJudgedDecisions && model.MissesAvoided > heuristic.MissesAvoided && model.Precision >= floor;
-    }
-
     private static bool HasDecisions(LabelledSample[] holdout)
     {
         foreach (LabelledSample s in holdout)
@@ -464,7 +433,6 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         bool judgedOnDecisions,
         DecisionFigures candidate,
         DecisionFigures heuristic,
-        DecisionFigures candidateOverAll,
         DecisionFigures? incumbent,
         LabelledSample[] holdout,
         out TrainingStatus status)
@@ -487,7 +455,7 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         if (candidate.Decisions < MinimumJudgedDecisions)
         {
             status = TrainingStatus.NotEnoughData;
-            return string.Create(c, $"the held-out slice (the newest {holdout.Length} samples) holds {candidate.Decisions} decisions a model would make, {MinimumJudgedDecisions} needed to judge it (the rest keep their own estimate: expiry and co-access decisions unless a model beats their estimate, and hints)");
+            return string.Create(c, $"the held-out slice (the newest {holdout.Length} samples) holds {candidate.Decisions} decisions a model would make, {MinimumJudgedDecisions} needed to judge it (the rest are expiry, co-access and hint decisions, which keep their own estimate)");
         }
 
         double floor = double.IsNaN(heuristic.Precision) ? DecisionFigures.MeanThreshold(holdout) : heuristic.Precision;
@@ -503,10 +471,10 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         }
 
         if (incumbent is { } inUse &&
-            (candidateOverAll.MissesAvoided < inUse.MissesAvoided || candidateOverAll.Precision < inUse.Precision - PrecisionTolerance))
+            (candidate.MissesAvoided < inUse.MissesAvoided || candidate.Precision < inUse.Precision - PrecisionTolerance))
         {
             status = TrainingStatus.Rejected;
-            return string.Create(c, $"worse than {previousKind} over all {inUse.Decisions} held-out decisions ({inUse.MissesAvoided:0.#} misses at precision {inUse.Precision:0.000} against {candidateOverAll.MissesAvoided:0.#} at {candidateOverAll.Precision:0.000}): ") + figures;
+            return string.Create(c, $"worse than {previousKind}, which avoids {inUse.MissesAvoided:0.#} misses at precision {inUse.Precision:0.000}: ") + figures;
         }
 
         status = TrainingStatus.Accepted;

@@ -10,7 +10,7 @@ namespace PredictiveCaching.MachineLearning.Training;
 /// </summary>
 /// <param name="MissesAvoided">Weighted count of admitted candidates that were read within the window.</param>
 /// <param name="Admitted">Weighted count of admitted candidates.</param>
-/// <param name="Decisions">How many decisions of the slice a model made (hints, which keep the application's estimate, count in the figures, not here).</param>
+/// <param name="Decisions">How many decisions of the slice were judged.</param>
 internal readonly record struct DecisionFigures(double MissesAvoided, double Admitted, int Decisions)
 {
     /// <summary>Gets the share of admitted candidates that were read; NaN when nothing was admitted.</summary>
@@ -20,41 +20,26 @@ internal readonly record struct DecisionFigures(double MissesAvoided, double Adm
     public double Wasted => Admitted - MissesAvoided;
 
     /// <summary>The heuristic's figures: the probabilities the loop used without a model.</summary>
-    /// <param name="holdout">The slice.</param>
-    /// <param name="decisionPoints">Whether expiry, co-access and hint decisions count too (their own estimate).</param>
-    public static DecisionFigures OfHeuristic(IReadOnlyList<LabelledSample> holdout, bool decisionPoints = false) => Of(null, holdout, decisionPoints, modelOnDecisionPoints: false);
-
-    /// <summary>A model's figures over every decision, each decided as the loop would with this model in use.</summary>
-    public static DecisionFigures OfModelOverAll(TreeModel model, IReadOnlyList<LabelledSample> holdout)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        return Of(model, holdout, includeDecisionPoints: true, model.DecidesDecisionPoints);
-    }
+    public static DecisionFigures OfHeuristic(IReadOnlyList<LabelledSample> holdout) => Of(null, holdout);
 
     /// <summary>
     /// A model's figures: its calibrated probability combined with the proposal's prior as a noisy-OR, exactly as
     /// <see cref="TreeModel.Predict"/> combines them in the loop.
     /// </summary>
-    /// <param name="model">The model.</param>
-    /// <param name="holdout">The slice.</param>
-    /// <param name="decisionPoints">
-    /// Whether the model also decides expiry and co-access candidates, on its own probability (see
-    /// <see cref="TreeModel.DecidesDecisionPoints"/>); hints stay the application's.
-    /// </param>
-    public static DecisionFigures OfModel(TreeModel model, IReadOnlyList<LabelledSample> holdout, bool decisionPoints = false)
+    public static DecisionFigures OfModel(TreeModel model, IReadOnlyList<LabelledSample> holdout)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Of(model, holdout, decisionPoints, decisionPoints);
+        return Of(model, holdout);
     }
 
-    /// <summary>Gets the mean threshold of the slice's decisions; NaN without any.</summary>
+    /// <summary>Gets the mean threshold of the judged decisions; NaN without any.</summary>
     public static double MeanThreshold(IReadOnlyList<LabelledSample> holdout)
     {
         double sum = 0d;
         int count = 0;
         foreach (LabelledSample s in holdout)
         {
-            if (s.Decision.IsDecision)
+            if (s.Decision.IsDecision && s.Decision.ByPredictor)
             {
                 sum += s.Decision.Threshold;
                 count++;
@@ -64,33 +49,22 @@ internal readonly record struct DecisionFigures(double MissesAvoided, double Adm
         return count > 0 ? sum / count : double.NaN;
     }
 
-    private static DecisionFigures Of(TreeModel? model, IReadOnlyList<LabelledSample> holdout, bool includeDecisionPoints, bool modelOnDecisionPoints)
+    private static DecisionFigures Of(TreeModel? model, IReadOnlyList<LabelledSample> holdout)
     {
         double avoided = 0d, admitted = 0d;
         int decisions = 0;
         foreach (LabelledSample s in holdout)
         {
             DecisionRecord d = s.Decision;
-            if (!d.IsDecision || (!d.ByPredictor && !includeDecisionPoints))
+            if (!d.IsDecision || !d.ByPredictor)
             {
                 continue;
             }
 
-            decisions += d.IsHint ? 0 : 1;
-            double p;
-            if (model is null || d.IsHint || (!d.ByPredictor && !modelOnDecisionPoints))
-            {
-                p = d.HeuristicProbability;
-            }
-            else if (d.ByPredictor)
-            {
-                p = 1d - ((1d - model.PredictProbability(s.Features)) * (1d - d.Prior));
-            }
-            else
-            {
-                p = model.PredictProbability(s.Features);
-            }
-
+            decisions++;
+            double p = model is null
+                ? d.HeuristicProbability
+                : 1d - ((1d - model.PredictProbability(s.Features)) * (1d - d.Prior));
             if (p >= d.Threshold)
             {
                 admitted += s.Weight;

@@ -24,5 +24,4 @@ internal readonly record struct LabelledSample(float[] Features, bool Label, flo
 /// <param name="Prior">The proposal's own evidence (successor share, sequence rate), which a model combines as a noisy-OR.</param>
 /// <param name="Threshold">The strategy's probability threshold at the decision.</param>
 /// <param name="ByPredictor">Whether the active predictor scores such a candidate (a model would decide it).</param>
-/// <param name="IsHint">Whether it was an application hint, which no model decides.</param>
-internal readonly record struct DecisionRecord(bool IsDecision, float HeuristicProbability, float Prior, float Threshold, bool ByPredictor, bool IsHint = false);
+internal readonly record struct DecisionRecord(bool IsDecision, float HeuristicProbability, float Prior, float Threshold, bool ByPredictor);

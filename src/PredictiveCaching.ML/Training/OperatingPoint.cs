@@ -6,52 +6,32 @@ namespace PredictiveCaching.MachineLearning.Training;
 /// Where a model should cross the strategy's threshold. A calibrated model and the heuristic admit different shares of
 /// candidates at the same threshold (the heuristic is cautious: at Balanced's 0.7 what it admits is read 90–97 % of the
 /// time), so comparing them there trades precision for misses avoided. The operating point is the shift of the model's
-/// log-odds that avoids the most misses on the calibration slice's decisions at a precision at least
-/// <see cref="PrecisionMargin"/> above the heuristic's there; the shifted model is what the gate then judges on the held-out slice (chosen on one slice, judged
+/// log-odds that avoids the most misses on the calibration slice's decisions at a precision no lower than the
+/// heuristic's there; the shifted model is what the gate then judges on the held-out slice (chosen on one slice, judged
 /// on the next, so the choice is not fitted to its own verdict).
 /// </summary>
 internal static class OperatingPoint
 {
-    /// <summary>
-    /// The precision above the heuristic's the point must reach on the calibration slice. Chosen at exactly the
-    /// heuristic's precision, the point would fall below it on the next slice about half the time (the held-out check
-    /// is strict); the margin buys that slack.
-    /// </summary>
-    internal const double PrecisionMargin = 0.02;
-
     /// <summary>Keeps the shift within what a calibrated model can honestly be moved by (e^4 ≈ 55× in odds).</summary>
     private const double MaximumShift = 4d;
 
     /// <summary>The log-odds shift; 0 when the slice holds no decision a model makes or no shift meets the precision.</summary>
-    public static double Fit(TreeModel model, IReadOnlyList<LabelledSample> slice, bool decisionPoints = false)
+    public static double Fit(TreeModel model, IReadOnlyList<LabelledSample> slice)
     {
         ArgumentNullException.ThrowIfNull(model);
-        DecisionFigures heuristic = DecisionFigures.OfHeuristic(slice, decisionPoints);
+        DecisionFigures heuristic = DecisionFigures.OfHeuristic(slice);
         var needs = new List<(double Need, bool Label, double Weight)>();
-        double fixedAvoided = 0d, fixedAdmitted = 0d;
         foreach (LabelledSample s in slice)
         {
             DecisionRecord d = s.Decision;
-            if (!d.IsDecision || (!d.ByPredictor && !decisionPoints))
+            if (!d.IsDecision || !d.ByPredictor)
             {
-                continue;
-            }
-
-            // A hint keeps the application's estimate whatever the shift.
-            if (d.IsHint)
-            {
-                if (d.HeuristicProbability >= d.Threshold)
-                {
-                    fixedAdmitted += s.Weight;
-                    fixedAvoided += s.Label ? s.Weight : 0d;
-                }
-
                 continue;
             }
 
             // Admitted iff 1 − (1 − q')(1 − prior) ≥ t, i.e. q' ≥ t' = 1 − (1 − t)/(1 − prior); with q' = σ(logit q + δ),
-            // iff δ ≥ logit t' − logit q. A decision point the model decides has no noisy-OR: prior 0 here.
-            double prior = d.ByPredictor ? Math.Min(d.Prior, 0.999999) : 0d;
+            // iff δ ≥ logit t' − logit q.
+            double prior = Math.Min(d.Prior, 0.999999);
             double target = 1d - ((1d - d.Threshold) / (1d - prior));
             double need = target <= 0d ? double.NegativeInfinity : Logit(target) - Logit(model.PredictProbability(s.Features));
             needs.Add((need, s.Label, s.Weight));
@@ -62,9 +42,9 @@ internal static class OperatingPoint
             return 0d;
         }
 
-        double floor = (double.IsNaN(heuristic.Precision) ? DecisionFigures.MeanThreshold(slice) : heuristic.Precision) + PrecisionMargin;
+        double floor = double.IsNaN(heuristic.Precision) ? DecisionFigures.MeanThreshold(slice) : heuristic.Precision;
         needs.Sort(static (a, b) => a.Need.CompareTo(b.Need));
-        double avoided = fixedAvoided, admitted = fixedAdmitted, bestAvoided = -1d, best = 0d;
+        double avoided = 0d, admitted = 0d, bestAvoided = -1d, best = 0d;
         int i = 0;
         while (i < needs.Count)
         {
@@ -91,24 +71,18 @@ internal static class OperatingPoint
         return bestAvoided > 0d ? best : 0d;
     }
 
-    /// <summary>
-    /// The model with its log-odds shifted by <paramref name="shift"/> (the Platt offset moved; trees unchanged), deciding
-    /// decision points or not.
-    /// </summary>
-    public static TreeModel Shift(TreeModel model, double shift, bool decidesDecisionPoints = false)
+    /// <summary>The model with its log-odds shifted by <paramref name="shift"/> (the Platt offset moved; trees unchanged).</summary>
+    public static TreeModel Shift(TreeModel model, double shift)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (shift == 0d && decidesDecisionPoints == model.DecidesDecisionPoints)
+        if (shift == 0d)
         {
             return model;
         }
 
         // p = 1 / (1 + exp(A·s + B)): logit p = −(A·s + B), so adding δ to the log-odds is B − δ.
         var calibration = new PlattCalibration(model.Calibration.Slope, model.Calibration.Offset - shift);
-        return new TreeModel(model.FeatureNames, model.Classifier, calibration, model.SizeRegressor, model.Metadata)
-        {
-            DecidesDecisionPoints = decidesDecisionPoints,
-        };
+        return new TreeModel(model.FeatureNames, model.Classifier, calibration, model.SizeRegressor, model.Metadata);
     }
 
     private static double Logit(double p)

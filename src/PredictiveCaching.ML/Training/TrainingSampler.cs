@@ -168,9 +168,9 @@ internal sealed class TrainingSampler : IScoringObserver
             }
 
             // What the loop would have decided without a model: the heuristic on the same context, or the decision point's
-            // own estimate (the context's prior; the probability used may be a model's that decides decision points).
-            double heuristic = byPredictor ? _heuristic.Predict(in context, features).Probability : context.Prior;
-            var decision = new DecisionRecord(true, (float)heuristic, (float)Math.Clamp(context.Prior, 0d, 1d), (float)_threshold(), byPredictor, reason == CandidateReason.Hint);
+            // own estimate, which no model replaces.
+            double heuristic = byPredictor ? _heuristic.Predict(in context, features).Probability : probability;
+            var decision = new DecisionRecord(true, (float)heuristic, (float)Math.Clamp(context.Prior, 0d, 1d), (float)_threshold(), byPredictor);
             KeyAccessStatistics? entry = context.Statistics;
             long due = context.NowTicks + context.Lookahead.Ticks;
             var sample = new PendingSample(entry, context.Key, entry?.ReadCount ?? 0, context.NowTicks, due, features.ToArray(), 1f, decision);

@@ -58,14 +58,6 @@ public sealed class TreeModel : IAccessPredictor
     /// <inheritdoc />
     public bool UsesFeatures => true;
 
-    /// <summary>
-    /// Gets a value indicating whether the loop lets this model decide expiry and co-access candidates too, on its own
-    /// probability (the candidate's estimate is one of its features), instead of keeping the estimate they were proposed
-    /// with. Set by training only when the model beat those estimates on the held-out decisions; not persisted, so a
-    /// loaded or shared model leaves them to their estimate.
-    /// </summary>
-    public bool DecidesDecisionPoints { get; init; }
-
     /// <summary>Gets the feature names the model was trained on, in vector order.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
 

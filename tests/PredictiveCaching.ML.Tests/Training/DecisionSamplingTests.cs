@@ -30,8 +30,7 @@ public sealed class DecisionSamplingTests
         FeatureSchema schema = h.Provider.GetRequiredService<FeatureSchema>();
         float[] features = new float[schema.Count];
         features[0] = 3f;
-        // As the scorer does: a decision point's estimate is the context's prior.
-        var context = new PredictionContext(key, entry, h.Time.GetUtcNow().UtcTicks, Window, h.Provider.GetRequiredService<ResourceMonitor>().Current, 0.5, isSequential: false, byPredictor ? prior : probability);
+        var context = new PredictionContext(key, entry, h.Time.GetUtcNow().UtcTicks, Window, h.Provider.GetRequiredService<ResourceMonitor>().Current, 0.5, isSequential: false, prior);
         observer.OnScored(in context, reason, features, probability, byPredictor);
     }
 

@@ -40,23 +40,9 @@ internal sealed class CandidateScorer(
         // model would only count twice.
         AccessPrediction prediction;
         bool byPredictor = false;
-        var context = new PredictionContext(candidate.Key, entry, nowTicks, lookahead, resources, priority, candidate.IsSequential, candidate.Prior, candidate.SizeHint);
-        bool filled = false;
         if (candidate.Reason is CandidateReason.Expiry or CandidateReason.CoAccess && entry is not null)
         {
-            // A model trained on these decisions, that beat their estimate on held-out ones, decides them on its own
-            // probability: the estimate is among its features, so a noisy-OR with it would count it twice.
-            if (predictor.Current is TreeModel { DecidesDecisionPoints: true } model)
-            {
-                features.Fill(in context, _cycleBuffer);
-                filled = true;
-                long size = model.PredictSize(_cycleBuffer);
-                prediction = new AccessPrediction(model.PredictProbability(_cycleBuffer), size >= 0 ? size : Math.Max(0, entry.LastSize));
-            }
-            else
-            {
-                prediction = new AccessPrediction(candidate.Prior, Math.Max(0, entry.LastSize));
-            }
+            prediction = new AccessPrediction(candidate.Prior, Math.Max(0, entry.LastSize));
         }
         else if (candidate.Reason == CandidateReason.Hint)
         {
@@ -68,6 +54,8 @@ internal sealed class CandidateScorer(
             prediction = default;
         }
 
+        var context = new PredictionContext(candidate.Key, entry, nowTicks, lookahead, resources, priority, candidate.IsSequential, candidate.Prior, candidate.SizeHint);
+        bool filled = false;
         if (byPredictor)
         {
             prediction = Predict(in context, _cycleBuffer, out filled);
