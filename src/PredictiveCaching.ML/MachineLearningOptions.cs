@@ -71,6 +71,15 @@ public sealed class MachineLearningOptions
     /// <value>30 seconds; in [100 ms, 1 hour].</value>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets a value indicating whether samples are cut from a uniform random subset of the tracked keys every
+    /// <see cref="SampleInterval"/> (the earlier scheme) instead of at the loop's decisions. Off by default: every
+    /// candidate the prefetch cycle scores (expiry decisions, co-access triggers, rhythm, successor and sequence
+    /// candidates) becomes a sample with the features it was scored on, which is the question a model answers there.
+    /// </summary>
+    /// <value><see langword="false"/>.</value>
+    public bool SampleTrackedKeys { get; set; }
+
     /// <summary>Gets or sets the most keys sampled at one sample time (a uniform random subset of the tracked keys, weighted back up).</summary>
     /// <value>1000; in [1, 1000000].</value>
     public int MaxSamplesPerTick { get; set; } = 1000;
@@ -83,7 +92,10 @@ public sealed class MachineLearningOptions
     /// <value>100000; in [10, 10000000].</value>
     public int MaxTrainingSamples { get; set; } = 100_000;
 
-    /// <summary>Gets or sets the share of negative samples kept; a kept one weighs 1 / rate, so the data keeps its true base rate.</summary>
+    /// <summary>
+    /// Gets or sets the share of negative samples of the tracked keys kept (<see cref="SampleTrackedKeys"/>); a kept one
+    /// weighs 1 / rate, so the data keeps its true base rate. Decision samples keep every negative.
+    /// </summary>
     /// <value>0.25; in (0, 1].</value>
     public double NegativeSamplingRate { get; set; } = 0.25;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using PredictiveCaching.Features;
 using PredictiveCaching.Loop.Outcomes;
@@ -19,8 +20,14 @@ namespace PredictiveCaching.MachineLearning;
 /// (not a pool thread: a training of several seconds must not hold one of the pool threads the application's reads
 /// continue on). Readers never wait: the swap is one reference write in <see cref="ActivePredictor.Use"/>.
 /// </remarks>
-public sealed class ModelTrainer
+public sealed class ModelTrainer : ILearnedModelStatusSource
 {
+    /// <summary>Fewest held-out decisions a model would make for the gate to judge it on what it does in the loop.</summary>
+    internal const int MinimumJudgedDecisions = 30;
+
+    /// <summary>How far a model's held-out precision may fall below the one it replaces (sampling noise), never more.</summary>
+    internal const double PrecisionTolerance = 0.01;
+
     private const int MinimumOutcomesForPrecision = 20;
 
     private readonly TrainingSampler _sampler;
@@ -41,6 +48,9 @@ public sealed class ModelTrainer
     private bool _hasModel;
     private double _precisionBaseline = double.NaN;
     private Task<TrainingOutcome>? _current;
+    private int _trainings;
+    private LastTraining? _last;
+    private TrainingOutcome? _inUse;
 
     internal ModelTrainer(
         TrainingSampler sampler,
@@ -66,6 +76,7 @@ public sealed class ModelTrainer
         _shared = shared;
         _metrics = metrics;
         _tracing = tracing;
+        metrics?.Attach(GetStatus);
         if (active.Current is TreeModel loaded)
         {
             _hasModel = true;
@@ -85,6 +96,42 @@ public sealed class ModelTrainer
 
     /// <summary>Gets the features the next training leaves out, and why.</summary>
     public IReadOnlyList<DroppedFeature> NextDroppedFeatures => Volatile.Read(ref _nextDropped);
+
+    /// <summary>
+    /// Gets what learned prediction is doing: samples labelled and pending, when the next training is due, how the last
+    /// one ended and why, and the model in use with its held-out figures (also in <see cref="PredictiveLoaderStatus.Model"/>).
+    /// </summary>
+    /// <returns>A snapshot.</returns>
+    public LearnedModelStatus GetStatus()
+    {
+        LastTraining? last = Volatile.Read(ref _last);
+        TrainingOutcome? inUse = Volatile.Read(ref _inUse);
+        TreeModel? model = _active.Current as TreeModel;
+        int labelled = _sampler.Store.Count;
+        return new LearnedModelStatus
+        {
+            SamplesLabelled = labelled,
+            SamplesPending = _sampler.PendingCount,
+            SamplesSkipped = _sampler.SkippedCount,
+            SamplesNeeded = _options.MinSamplesForTraining,
+            NextTrainingDue = NextTrainingDue(labelled),
+            IsTraining = IsTraining,
+            Trainings = Volatile.Read(ref _trainings),
+            LastTrainingAt = last?.At,
+            LastTrainingResult = last is null ? null : ResultName(last.Outcome.Status),
+            LastTrainingReason = last?.Outcome.Message,
+            ModelVersion = model?.Metadata.Version ?? 0,
+            ModelTrainedAt = model is null ? null : new DateTimeOffset(model.Metadata.TrainedAtTicks, TimeSpan.Zero),
+            ModelLogLoss = model?.Metadata.HoldoutLogLoss ?? double.NaN,
+            ModelAuc = model?.Metadata.HoldoutAuc ?? double.NaN,
+            ModelMissesAvoided = model is not null && inUse?.Model == model ? inUse.MissesAvoided : double.NaN,
+            ModelPrecision = model is not null && inUse?.Model == model ? inUse.Precision : double.NaN,
+            HeuristicMissesAvoided = last?.Outcome.HeuristicMissesAvoided ?? double.NaN,
+            HeuristicPrecision = last?.Outcome.HeuristicPrecision ?? double.NaN,
+        };
+    }
+
+    LearnedModelStatus ILearnedModelStatusSource.GetStatus() => GetStatus();
 
     /// <summary>Gets the training started last, if any; lets a caller wait for a training the schedule started.</summary>
     internal Task<TrainingOutcome>? CurrentTraining => Volatile.Read(ref _current);
@@ -110,14 +157,20 @@ public sealed class ModelTrainer
             return ValueTask.FromResult(Counted(new TrainingOutcome { Status = TrainingStatus.AlreadyRunning, Message = "another training is running" }));
         }
 
-        Interlocked.Exchange(ref _lastAttemptTicks, _time.GetUtcNow().UtcTicks);
+        long startedTicks = _time.GetUtcNow().UtcTicks;
+        bool first = Interlocked.Exchange(ref _lastAttemptTicks, startedTicks) == long.MinValue && !_hasModel;
         LabelledSample[] samples = _sampler.Store.Snapshot();
         if (samples.Length < _options.MinSamplesForTraining)
         {
             Volatile.Write(ref _running, 0);
-            string reason = $"{samples.Length} labelled samples, {_options.MinSamplesForTraining} needed";
+            string reason = string.Create(CultureInfo.InvariantCulture, $"{samples.Length} labelled samples, {_options.MinSamplesForTraining} needed");
             Log.TrainingSkipped(_logger, reason);
             return ValueTask.FromResult(Counted(new TrainingOutcome { Status = TrainingStatus.NotEnoughData, Message = reason }));
+        }
+
+        if (first)
+        {
+            Log.FirstTraining(_logger, samples.Length, _sampler.DecisionsSampled, _sampler.PendingCount);
         }
 
         var completion = new TaskCompletionSource<TrainingOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -161,7 +214,44 @@ public sealed class ModelTrainer
     private TrainingOutcome Counted(TrainingOutcome outcome)
     {
         _metrics?.RecordTraining(outcome);
+        if (outcome.Status != TrainingStatus.AlreadyRunning)
+        {
+            Interlocked.Increment(ref _trainings);
+            Volatile.Write(ref _last, new LastTraining(_time.GetUtcNow(), outcome));
+            if (outcome.Status == TrainingStatus.Accepted)
+            {
+                Volatile.Write(ref _inUse, outcome);
+            }
+        }
+
         return outcome;
+    }
+
+    private static string ResultName(TrainingStatus status) => status switch
+    {
+        TrainingStatus.Accepted => "accepted",
+        TrainingStatus.Rejected => "rejected",
+        TrainingStatus.NotEnoughData => "not-enough-data",
+        TrainingStatus.Failed => "failed",
+        _ => "already-running",
+    };
+
+    // When ShouldTrain will next say yes, as far as the clock decides it (an accuracy drop can make it sooner).
+    private DateTimeOffset? NextTrainingDue(int labelled)
+    {
+        if (IsTraining || labelled < _options.MinSamplesForTraining)
+        {
+            return null;
+        }
+
+        long last = Interlocked.Read(ref _lastAttemptTicks);
+        if (last == long.MinValue)
+        {
+            return _time.GetUtcNow();
+        }
+
+        long wait = _hasModel ? _options.RetrainingInterval.Ticks : _options.MinimumRetrainingGap.Ticks;
+        return new DateTimeOffset(last + wait, TimeSpan.Zero);
     }
 
     /// <summary>Decides whether the schedule should start a training now.</summary>
@@ -255,39 +345,163 @@ public sealed class ModelTrainer
         UpdateDroppedFeatures(result.Importances, dropped);
 
         IAccessPredictor current = _active.Current;
-        double previousLoss = current is TreeModel previous && _schema.Matches(previous.FeatureNames)
-            ? ModelEvaluation.Evaluate(previous, result.Holdout).LogLoss
+        TreeModel? currentModel = current is TreeModel inUseModel && _schema.Matches(inUseModel.FeatureNames) ? inUseModel : null;
+        double previousLoss = currentModel is not null
+            ? ModelEvaluation.Evaluate(currentModel, result.Holdout).LogLoss
             : result.BaselineLogLoss;
         ModelEvaluation evaluation = result.Evaluation;
         TimeSpan duration = stopwatch.Elapsed;
+        LabelledSample[] holdout = result.Holdout;
 
-        // "At least as good": a NaN on either side (an empty held-out slice) never replaces a model.
-        bool accepted = evaluation.LogLoss <= previousLoss;
-        if (!accepted)
+        // Where the model crosses the threshold, chosen on the calibration slice; the held-out slice then judges it.
+        double shift = OperatingPoint.Fit(result.Model, result.Calibration);
+        TreeModel trained = OperatingPoint.Shift(result.Model, shift);
+        DecisionFigures candidate = DecisionFigures.OfModel(trained, holdout);
+        DecisionFigures heuristic = DecisionFigures.OfHeuristic(holdout);
+        DecisionFigures? incumbent = currentModel is null ? null : DecisionFigures.OfModel(currentModel, holdout);
+        bool judgedOnDecisions = HasDecisions(holdout);
+        string? verdict = Verdict(evaluation.LogLoss, previousLoss, currentModel is null ? "the base rate" : current.Kind, judgedOnDecisions, candidate, heuristic, incumbent, holdout, out TrainingStatus status);
+        if (shift != 0d && verdict is not null)
         {
-            Log.ModelRejected(_logger, version, evaluation.LogLoss, current.Kind, previousLoss, evaluation.Auc);
-            return Outcome(TrainingStatus.Rejected);
+            verdict += string.Create(CultureInfo.InvariantCulture, $" (operating point: log-odds {shift:+0.00;-0.00})");
         }
 
-        _active.Use(result.Model);
+        if (status == TrainingStatus.NotEnoughData)
+        {
+            Log.TrainingSkipped(_logger, verdict!);
+            RetireIfWorse(currentModel, incumbent, heuristic);
+            return Outcome(TrainingStatus.NotEnoughData, verdict, withModel: false);
+        }
+
+        if (status == TrainingStatus.Rejected)
+        {
+            Log.ModelRejected(_logger, version, verdict!, evaluation.LogLoss, previousLoss, evaluation.Auc);
+            RetireIfWorse(currentModel, incumbent, heuristic);
+            return Outcome(TrainingStatus.Rejected, verdict, withModel: true);
+        }
+
+        _active.Use(trained);
         _nextVersion = version + 1;
         _hasModel = true;
         _precisionBaseline = double.NaN;
-        Log.ModelAccepted(_logger, version, current.Kind, evaluation.LogLoss, previousLoss, evaluation.Auc, evaluation.SizeRmse, duration);
-        Save(result.Model);
-        Publish(result.Model);
-        return Outcome(TrainingStatus.Accepted);
+        Log.ModelAccepted(_logger, version, current.Kind, verdict!, evaluation.LogLoss, previousLoss, evaluation.Auc, evaluation.SizeRmse, duration);
+        Save(trained);
+        Publish(trained);
+        return Outcome(TrainingStatus.Accepted, verdict, withModel: true);
 
-        TrainingOutcome Outcome(TrainingStatus status) => new()
+        TrainingOutcome Outcome(TrainingStatus ended, string? message, bool withModel) => new()
         {
-            Status = status,
-            Model = result.Model,
+            Status = ended,
+            Model = withModel ? trained : null,
+            OperatingPointShift = shift,
             LogLoss = evaluation.LogLoss,
             PreviousLogLoss = previousLoss,
             Auc = evaluation.Auc,
             Duration = duration,
+            Message = message,
+            JudgedDecisions = candidate.Decisions,
+            MissesAvoided = judgedOnDecisions ? candidate.MissesAvoided : double.NaN,
+            Precision = judgedOnDecisions ? candidate.Precision : double.NaN,
+            HeuristicMissesAvoided = judgedOnDecisions ? heuristic.MissesAvoided : double.NaN,
+            HeuristicPrecision = judgedOnDecisions ? heuristic.Precision : double.NaN,
         };
     }
+
+    private static bool HasDecisions(LabelledSample[] holdout)
+    {
+        foreach (LabelledSample s in holdout)
+        {
+            if (s.Decision.IsDecision)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The gate. On decision samples a model is used only if, on the newest held-out slice and at each decision's
+    /// threshold, it avoids more misses than the heuristic at a precision no lower (and no fewer than the model in use,
+    /// within <see cref="PrecisionTolerance"/> of its precision), and its log-loss is no worse than the model in use's
+    /// (or the base rate's). On samples of the tracked keys, which carry no decision, only the log-loss rule applies.
+    /// </summary>
+    private static string Verdict(
+        double logLoss,
+        double previousLoss,
+        string previousKind,
+        bool judgedOnDecisions,
+        DecisionFigures candidate,
+        DecisionFigures heuristic,
+        DecisionFigures? incumbent,
+        LabelledSample[] holdout,
+        out TrainingStatus status)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+
+        // "At least as good": a NaN on either side (an empty held-out slice) never replaces a model.
+        if (!(logLoss <= previousLoss))
+        {
+            status = TrainingStatus.Rejected;
+            return string.Create(c, $"held-out log-loss {logLoss:0.0000} is worse than {previousKind}'s {previousLoss:0.0000}");
+        }
+
+        if (!judgedOnDecisions)
+        {
+            status = TrainingStatus.Accepted;
+            return string.Create(c, $"held-out log-loss {logLoss:0.0000} vs {previousKind}'s {previousLoss:0.0000}");
+        }
+
+        if (candidate.Decisions < MinimumJudgedDecisions)
+        {
+            status = TrainingStatus.NotEnoughData;
+            return string.Create(c, $"the held-out slice (the newest {holdout.Length} samples) holds {candidate.Decisions} decisions a model would make, {MinimumJudgedDecisions} needed to judge it (the rest are expiry, co-access and hint decisions, which keep their own estimate)");
+        }
+
+        double floor = double.IsNaN(heuristic.Precision) ? DecisionFigures.MeanThreshold(holdout) : heuristic.Precision;
+        string figures = string.Create(c, $"on {candidate.Decisions} held-out decisions it avoids {candidate.MissesAvoided:0.#} misses at precision {candidate.Precision:0.000}, the heuristic {heuristic.MissesAvoided:0.#} at {heuristic.Precision:0.000}");
+        if (!(candidate.MissesAvoided > heuristic.MissesAvoided) || !(candidate.Precision >= floor))
+        {
+            status = TrainingStatus.Rejected;
+            string how = !(candidate.MissesAvoided > heuristic.MissesAvoided)
+                ? string.Create(c, $"{heuristic.MissesAvoided - candidate.MissesAvoided:0.#} fewer misses avoided")
+                : string.Create(c, $"precision {floor - candidate.Precision:0.000} lower");
+            status = TrainingStatus.Rejected;
+            return "worse than the heuristic by " + how + ": " + figures;
+        }
+
+        if (incumbent is { } inUse &&
+            (candidate.MissesAvoided < inUse.MissesAvoided || candidate.Precision < inUse.Precision - PrecisionTolerance))
+        {
+            status = TrainingStatus.Rejected;
+            return string.Create(c, $"worse than {previousKind}, which avoids {inUse.MissesAvoided:0.#} misses at precision {inUse.Precision:0.000}: ") + figures;
+        }
+
+        status = TrainingStatus.Accepted;
+        return figures + string.Create(c, $"; log-loss {logLoss:0.0000} vs {previousKind}'s {previousLoss:0.0000}");
+    }
+
+    // A model that no longer beats the heuristic on the newest decisions is taken out: it must never make the loop worse.
+    private void RetireIfWorse(TreeModel? currentModel, DecisionFigures? incumbent, DecisionFigures heuristic)
+    {
+        if (currentModel is null || incumbent is not { } inUse || inUse.Decisions < MinimumJudgedDecisions)
+        {
+            return;
+        }
+
+        bool worse = inUse.MissesAvoided <= heuristic.MissesAvoided || inUse.Precision < heuristic.Precision;
+        if (!worse)
+        {
+            return;
+        }
+
+        _active.Use(new HeuristicAccessPredictor());
+        _hasModel = false;
+        Volatile.Write(ref _inUse, null);
+        Log.ModelRetired(_logger, currentModel.Metadata.Version, inUse.MissesAvoided, inUse.Precision, heuristic.MissesAvoided, heuristic.Precision);
+    }
+
+    private sealed record LastTraining(DateTimeOffset At, TrainingOutcome Outcome);
 
     // A feature left out of this training has no importance in it; it is re-admitted next time to earn its place back.
     private void UpdateDroppedFeatures(double[] importances, IReadOnlyList<DroppedFeature> droppedNow)

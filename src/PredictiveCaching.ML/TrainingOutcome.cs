@@ -8,10 +8,16 @@ public enum TrainingStatus
     /// <summary>A model was trained and is now in use.</summary>
     Accepted,
 
-    /// <summary>A model was trained but did worse on the held-out slice than the one in use (or than the base rate, for the first).</summary>
+    /// <summary>
+    /// A model was trained but did worse on the newest held-out slice than the heuristic (fewer misses avoided, or a
+    /// lower precision, at the strategy's threshold), than the model in use, or than the base rate's log-loss.
+    /// </summary>
     Rejected,
 
-    /// <summary>Fewer labelled samples than <see cref="MachineLearningOptions.MinSamplesForTraining"/>, or only one class.</summary>
+    /// <summary>
+    /// Fewer labelled samples than <see cref="MachineLearningOptions.MinSamplesForTraining"/>, only one class, or too few
+    /// held-out decisions a model would make to judge it.
+    /// </summary>
     NotEnoughData,
 
     /// <summary>Another training was running.</summary>
@@ -42,6 +48,33 @@ public sealed class TrainingOutcome
     /// <summary>Gets how long training took.</summary>
     public TimeSpan Duration { get; init; }
 
-    /// <summary>Gets a short explanation (why data was not enough, the exception message).</summary>
+    /// <summary>
+    /// Gets why the attempt ended so, in words: the figures it was judged by (accepted; rejected as worse than the
+    /// heuristic or the model in use, by how much), what data was missing, or the exception message.
+    /// </summary>
     public string? Message { get; init; }
+
+    /// <summary>
+    /// Gets the shift of the model's log-odds chosen on the calibration slice so that, at the strategy's threshold, it
+    /// avoids the most misses at no lower precision than the heuristic (0 when none was chosen); <see cref="Model"/> carries it.
+    /// </summary>
+    public double OperatingPointShift { get; init; }
+
+    /// <summary>Gets how many held-out decisions a model would make were judged (0 for samples of the tracked keys).</summary>
+    public int JudgedDecisions { get; init; }
+
+    /// <summary>
+    /// Gets the weighted held-out reads the new model would have served at the strategy's threshold, over the decisions
+    /// a model makes; NaN when none was judged.
+    /// </summary>
+    public double MissesAvoided { get; init; } = double.NaN;
+
+    /// <summary>Gets the precision of what the new model admits on those decisions; NaN when none was judged.</summary>
+    public double Precision { get; init; } = double.NaN;
+
+    /// <summary>Gets the heuristic's misses avoided on the same decisions; NaN when none was judged.</summary>
+    public double HeuristicMissesAvoided { get; init; } = double.NaN;
+
+    /// <summary>Gets the heuristic's precision on the same decisions; NaN when none was judged.</summary>
+    public double HeuristicPrecision { get; init; } = double.NaN;
 }

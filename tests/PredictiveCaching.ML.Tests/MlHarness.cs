@@ -49,6 +49,10 @@ internal sealed class MlHarness : IDisposable
             o.MinSamplesForTraining = 300;
             o.NumberOfTrees = 20;
             o.NegativeSamplingRate = 1d;
+
+            // The harness's rhythm runs no prefetch cycles, so its samples are cut from the tracked keys; decision
+            // tests turn this off.
+            o.SampleTrackedKeys = true;
             configure?.Invoke(o);
         });
         ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

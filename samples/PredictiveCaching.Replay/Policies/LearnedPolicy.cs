@@ -72,7 +72,7 @@ internal sealed class LearnedPolicy : IReplayPolicy
         _context.Time.Advance(TimeSpan.FromSeconds(601) + _context.Settings.CycleInterval);
         await _host.RunCycleAsync().ConfigureAwait(false);
         Library = _host.Figures();
-        Console.Error.WriteLine($"  {PolicyName}: {Trainings.Count} trainings; predictor at the end: {_active.Current.Kind}");
+        Console.Error.WriteLine($"  {PolicyName}: {Trainings.Count} trainings; predictor at the end: {_active.Current.Kind}; {_trainer.GetStatus().SamplesLabelled} samples labelled, {_trainer.GetStatus().SamplesPending} pending, {_trainer.GetStatus().SamplesSkipped} skipped");
         foreach (string training in Trainings)
         {
             Console.Error.WriteLine("    " + training);
@@ -106,6 +106,6 @@ internal sealed class LearnedPolicy : IReplayPolicy
         TrainingOutcome outcome = await _trainer.TrainAsync().ConfigureAwait(false);
         Trainings.Add(string.Create(
             CultureInfo.InvariantCulture,
-            $"t+{TimeSpan.FromTicks(now - TraceClock.Start.UtcTicks).TotalMinutes:0.0} min: {outcome.Status}, {_trainer.LabelledSampleCount} samples, log-loss {outcome.LogLoss:0.0000} vs {outcome.PreviousLogLoss:0.0000}, AUC {outcome.Auc:0.000}, {outcome.Duration.TotalSeconds:0.0} s"));
+            $"t+{TimeSpan.FromTicks(now - TraceClock.Start.UtcTicks).TotalMinutes:0.0} min: {outcome.Status}, {_trainer.LabelledSampleCount} samples, log-loss {outcome.LogLoss:0.0000} vs {outcome.PreviousLogLoss:0.0000}, AUC {outcome.Auc:0.000}, {outcome.Duration.TotalSeconds:0.0} s; {outcome.Message}"));
     }
 }

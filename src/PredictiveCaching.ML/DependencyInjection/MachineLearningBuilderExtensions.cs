@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PredictiveCaching.Features;
+using PredictiveCaching.Loop.Scoring;
 using PredictiveCaching.Loop.Outcomes;
 using PredictiveCaching.MachineLearning;
 using PredictiveCaching.MachineLearning.DependencyInjection;
@@ -57,11 +58,15 @@ public static class MachineLearningBuilderExtensions
         }
 
         services.AddSingleton<MachineLearningMarker>();
+
+        // The heuristic's probability and the proposal's estimate as features: a model learns where they are wrong.
+        builder.AddFeatureExtractor<DecisionFeatureExtractor>();
         services.AddMetrics();
         services.TryAddSingleton(sp => new MachineLearningMetrics(
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<ActivePredictor>(),
-            sp.GetRequiredService<TrainingSampler>()));
+            sp.GetRequiredService<TrainingSampler>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<MachineLearningTracing>();
         services.AddOptions<MachineLearningOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MachineLearningOptions>, MachineLearningOptionsValidator>());
@@ -75,6 +80,10 @@ public static class MachineLearningBuilderExtensions
             sp.GetRequiredService<TrainingSampleStore>(),
             Options(sp),
             sp.GetRequiredService<TimeProvider>()));
+
+        // Every candidate the cycle scores is offered to the sampler (the decision points it samples by default).
+        services.Replace(ServiceDescriptor.Singleton<IScoringObserver>(sp => sp.GetRequiredService<TrainingSampler>()));
+        services.TryAddSingleton<ILearnedModelStatusSource>(sp => sp.GetRequiredService<ModelTrainer>());
         services.TryAddSingleton(sp =>
         {
             StrategySelector strategies = sp.GetRequiredService<StrategySelector>();

@@ -10,18 +10,18 @@ internal static partial class Log
     public static partial void TrainingStarted(ILogger logger, int version, int sampleCount, int positiveCount, int droppedCount);
 
     [LoggerMessage(EventId = 101, EventName = "ModelAccepted", Level = LogLevel.Information,
-        Message = "Model v{Version} replaces {Previous}: held-out log-loss {LogLoss:0.0000} vs {PreviousLogLoss:0.0000}, AUC {Auc:0.000}, size RMSE {SizeRmse:0.000}, trained in {Duration}.")]
-    public static partial void ModelAccepted(ILogger logger, int version, string previous, double logLoss, double previousLogLoss, double auc, double sizeRmse, TimeSpan duration);
+        Message = "Model v{Version} replaces {Previous}: {Verdict} (held-out log-loss {LogLoss:0.0000} vs {PreviousLogLoss:0.0000}, AUC {Auc:0.000}, size RMSE {SizeRmse:0.000}, trained in {Duration}).")]
+    public static partial void ModelAccepted(ILogger logger, int version, string previous, string verdict, double logLoss, double previousLogLoss, double auc, double sizeRmse, TimeSpan duration);
 
     [LoggerMessage(EventId = 102, EventName = "ModelRejected", Level = LogLevel.Information,
-        Message = "Model v{Version} is not used: held-out log-loss {LogLoss:0.0000} is worse than {Previous}'s {PreviousLogLoss:0.0000} (AUC {Auc:0.000}).")]
-    public static partial void ModelRejected(ILogger logger, int version, double logLoss, string previous, double previousLogLoss, double auc);
+        Message = "Model v{Version} is not used: {Reason} (held-out log-loss {LogLoss:0.0000} vs {PreviousLogLoss:0.0000}, AUC {Auc:0.000}).")]
+    public static partial void ModelRejected(ILogger logger, int version, string reason, double logLoss, double previousLogLoss, double auc);
 
     [LoggerMessage(EventId = 103, EventName = "ModelTrainingFailed", Level = LogLevel.Warning,
         Message = "Model training failed; the current predictor stays in use.")]
     public static partial void TrainingFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 104, EventName = "ModelTrainingSkipped", Level = LogLevel.Debug,
+    [LoggerMessage(EventId = 104, EventName = "ModelTrainingSkipped", Level = LogLevel.Information,
         Message = "Model training skipped: {Reason}.")]
     public static partial void TrainingSkipped(ILogger logger, string reason);
 
@@ -57,4 +57,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 112, EventName = "ModelPathIsDirectory", Level = LogLevel.Information,
         Message = "ModelPath {Path} is a directory, not a model file; predicting with the heuristic, and trained models cannot be saved there.")]
     public static partial void ModelPathIsDirectory(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 113, EventName = "FirstTraining", Level = LogLevel.Information,
+        Message = "First model training: {LabelledCount} labelled samples ({DecisionCount} decisions sampled so far, {PendingCount} waiting for their window).")]
+    public static partial void FirstTraining(ILogger logger, int labelledCount, long decisionCount, int pendingCount);
+
+    [LoggerMessage(EventId = 114, EventName = "ModelRetired", Level = LogLevel.Information,
+        Message = "Model v{Version} is taken out of use and the heuristic predicts again: on the newest held-out decisions it avoids {MissesAvoided:0.#} misses at precision {Precision:0.000}, the heuristic {HeuristicMissesAvoided:0.#} at {HeuristicPrecision:0.000}.")]
+    public static partial void ModelRetired(ILogger logger, int version, double missesAvoided, double precision, double heuristicMissesAvoided, double heuristicPrecision);
 }

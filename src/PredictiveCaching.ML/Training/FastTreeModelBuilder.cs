@@ -152,7 +152,10 @@ internal static class FastTreeModelBuilder
             DroppedFeatures = [.. dropped],
         };
         var model = new TreeModel(featureNames, compiledClassifier, provisional.Calibration, compiledSize, metadata);
-        return new FastTreeTrainingResult(model, importances, evaluation, baselineLogLoss, holdout.ToArray(), mlContext, schema, classifierPipeline, sizePipeline, leaves);
+        return new FastTreeTrainingResult(model, importances, evaluation, baselineLogLoss, holdout.ToArray(), mlContext, schema, classifierPipeline, sizePipeline, leaves)
+        {
+            Calibration = calibration.ToArray(),
+        };
     }
 
     private static PlattCalibration FitCalibration(CompiledTreeEnsemble classifier, ArraySegment<LabelledSample> slice)
@@ -298,7 +301,11 @@ internal sealed record FastTreeTrainingResult(
     SchemaDefinition InputSchema,
     ITransformer ClassifierPipeline,
     ITransformer? SizePipeline,
-    int NumberOfLeaves);
+    int NumberOfLeaves)
+{
+    /// <summary>Gets the calibration slice (just before the held-out one), where the operating point is chosen.</summary>
+    public LabelledSample[] Calibration { get; init; } = [];
+}
 
 /// <summary>The training data cannot make a model (too few samples, a single class).</summary>
 internal sealed class TrainingDataException(string message) : Exception(message);

@@ -1,5 +1,7 @@
 using PredictiveCaching.Features;
+using PredictiveCaching.Loop.Scoring;
 using PredictiveCaching.Prediction;
+using PredictiveCaching.Prefetching;
 using PredictiveCaching.Priorities;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Strategies;
@@ -9,11 +11,21 @@ using PredictiveCaching.Warming;
 namespace PredictiveCaching.MachineLearning.Training;
 
 /// <summary>
-/// Cuts training data from the access history. At each sample time it takes a uniform random subset of the tracked
-/// keys and records each one's feature vector as of that moment; once the lookahead window after the sample has
-/// passed, the sample is labelled positive when the key was read within (sample time, sample time + window].
+/// Cuts training data from the access history. By default (<see cref="MachineLearningOptions.SampleTrackedKeys"/> off)
+/// every candidate the prefetch cycle scores is a sample — expiry decisions, co-access triggers, rhythm, successor and
+/// sequence candidates — with the feature vector it was scored on and what the loop decided with; once the lookahead
+/// window after the decision has passed, it is labelled positive when the key was read within it. With
+/// <see cref="MachineLearningOptions.SampleTrackedKeys"/> on, at each sample time it takes a uniform random subset of the
+/// tracked keys instead and labels them the same way.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Decision samples: one pending sample per key at a time (a key scored again inside its own window adds nothing the
+/// first did not ask). They are labelled at the first cycle at or after their window's end, positive when the key's read
+/// count grew since the decision (or, for a key evicted meanwhile, when its new entry's first read lies in the window),
+/// so a read is attributed within one cycle interval of the window's end. Negatives are kept with weight 1: class
+/// balance is done by weights in training, never by dropping data.
+/// </para>
 /// <para>
 /// No future leaks into features: the vector is filled at the sample time from the statistics as they are then, and
 /// only the label looks later. The label comes from the key's read count and last-read time: every sample tick checks
@@ -28,7 +40,7 @@ namespace PredictiveCaching.MachineLearning.Training;
 /// weights, never by dropping data.
 /// </para>
 /// </remarks>
-internal sealed class TrainingSampler
+internal sealed class TrainingSampler : IScoringObserver
 {
     private readonly AccessTracker _tracker;
     private readonly FeatureVectorBuilder _features;
@@ -39,10 +51,15 @@ internal sealed class TrainingSampler
     private readonly MachineLearningOptions _options;
     private readonly TimeProvider _time;
     private readonly List<PendingSample> _pending = [];
+    private readonly PriorityQueue<PendingSample, long> _decisions = new();
+    private readonly HashSet<string> _pendingKeys = new(StringComparer.Ordinal);
+    private readonly HeuristicAccessPredictor _heuristic = new();
+    private readonly Func<double> _threshold;
     private readonly Lock _gate = new();
     private readonly Random _random;
     private long _skipped;
     private long _negativesThinned;
+    private long _decisionsSampled;
 
     public TrainingSampler(
         AccessTracker tracker,
@@ -53,7 +70,7 @@ internal sealed class TrainingSampler
         TrainingSampleStore store,
         MachineLearningOptions options,
         TimeProvider time)
-        : this(tracker, features, resources, () => strategies.Current.LookaheadWindow, priorities.WeightOf, store, options, time)
+        : this(tracker, features, resources, () => strategies.Current.LookaheadWindow, priorities.WeightOf, store, options, time, () => strategies.Current.ConfidenceThreshold)
     {
     }
 
@@ -65,9 +82,11 @@ internal sealed class TrainingSampler
         Func<string, double> priority,
         TrainingSampleStore store,
         MachineLearningOptions options,
-        TimeProvider time)
+        TimeProvider time,
+        Func<double>? threshold = null)
     {
         _tracker = tracker;
+        _threshold = threshold ?? (static () => 0.5d);
         _features = features;
         _resources = resources;
         _lookahead = lookahead;
@@ -84,10 +103,13 @@ internal sealed class TrainingSampler
         {
             lock (_gate)
             {
-                return _pending.Count;
+                return _pending.Count + _decisions.Count;
             }
         }
     }
+
+    /// <summary>Gets how many decision samples were taken since start.</summary>
+    public long DecisionsSampled => Interlocked.Read(ref _decisionsSampled);
 
     /// <summary>Gets how many samples were skipped because the pending list was full.</summary>
     public long SkippedCount => Interlocked.Read(ref _skipped);
@@ -104,9 +126,105 @@ internal sealed class TrainingSampler
         long now = _time.GetUtcNow().UtcTicks;
         lock (_gate)
         {
+            LabelDecisions(now);
+            if (!_options.SampleTrackedKeys)
+            {
+                return 0;
+            }
+
             Label(now);
             return Take(now);
         }
+    }
+
+    /// <inheritdoc />
+    public void OnCycle(long nowTicks)
+    {
+        lock (_gate)
+        {
+            LabelDecisions(nowTicks);
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnScored(in PredictionContext context, CandidateReason reason, ReadOnlySpan<float> features, double probability, bool byPredictor)
+    {
+        if (_options.SampleTrackedKeys)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_pendingKeys.Contains(context.Key))
+            {
+                return;
+            }
+
+            if (_decisions.Count >= _options.MaxPendingSamples)
+            {
+                Interlocked.Increment(ref _skipped);
+                return;
+            }
+
+            // What the loop would have decided without a model: the heuristic on the same context, or the decision point's
+            // own estimate, which no model replaces.
+            double heuristic = byPredictor ? _heuristic.Predict(in context, features).Probability : probability;
+            var decision = new DecisionRecord(true, (float)heuristic, (float)Math.Clamp(context.Prior, 0d, 1d), (float)_threshold(), byPredictor);
+            KeyAccessStatistics? entry = context.Statistics;
+            long due = context.NowTicks + context.Lookahead.Ticks;
+            var sample = new PendingSample(entry, context.Key, entry?.ReadCount ?? 0, context.NowTicks, due, features.ToArray(), 1f, decision);
+            _decisions.Enqueue(sample, due);
+            _pendingKeys.Add(context.Key);
+            _decisionsSampled++;
+        }
+    }
+
+    private void LabelDecisions(long now)
+    {
+        while (_decisions.TryPeek(out PendingSample? sample, out long due) && due <= now)
+        {
+            _decisions.Dequeue();
+            _pendingKeys.Remove(sample.Key);
+            sample.Positive = WasReadSinceDecision(sample);
+            _store.Add(new LabelledSample(sample.Features, sample.Positive, sample.Weight, LogSizeOf(sample), sample.SampleTicks, sample.Decision));
+        }
+    }
+
+    // Labelled at the first cycle after the window's end: a read since the decision is in the window up to one cycle.
+    private bool WasReadSinceDecision(PendingSample sample)
+    {
+        KeyAccessStatistics? entry = sample.Entry;
+        if (entry is not null && !entry.IsEvicted)
+        {
+            return entry.ReadCount > sample.BaseReadCount;
+        }
+
+        // Never tracked (a sequential neighbour) or evicted since: a new entry's first read tells.
+        if (_tracker.TryGet(sample.Key, out KeyAccessStatistics? current) && !ReferenceEquals(current, entry))
+        {
+            long first = current.FirstReadTicks;
+            return first > sample.SampleTicks && first <= sample.DueTicks;
+        }
+
+        return entry is not null && entry.ReadCount > sample.BaseReadCount;
+    }
+
+    private float LogSizeOf(PendingSample sample)
+    {
+        if (!sample.Positive)
+        {
+            return float.NaN;
+        }
+
+        KeyAccessStatistics? entry = sample.Entry;
+        if ((entry is null || entry.IsEvicted) && _tracker.TryGet(sample.Key, out KeyAccessStatistics? current))
+        {
+            entry = current;
+        }
+
+        long size = entry?.LastSize ?? -1;
+        return size >= 0 ? (float)Math.Log(size + 1d) : float.NaN;
     }
 
     private int Take(long now)
@@ -140,7 +258,7 @@ internal sealed class TrainingSampler
             _features.Fill(in context, vector);
 
             // Taken after the features: a read racing with Fill can only make the label positive, never leak into the vector.
-            _pending.Add(new PendingSample(entry, entry.ReadCount, now, now + lookahead.Ticks, vector, weight));
+            _pending.Add(new PendingSample(entry, entry.Key, entry.ReadCount, now, now + lookahead.Ticks, vector, weight, default));
             taken++;
         }
 
@@ -184,22 +302,12 @@ internal sealed class TrainingSampler
             weight = (float)(weight / _options.NegativeSamplingRate);
         }
 
-        float logSize = float.NaN;
-        if (sample.Positive)
-        {
-            long size = sample.Entry.LastSize;
-            if (size >= 0)
-            {
-                logSize = (float)Math.Log(size + 1d);
-            }
-        }
-
-        _store.Add(new LabelledSample(sample.Features, sample.Positive, weight, logSize, sample.SampleTicks));
+        _store.Add(new LabelledSample(sample.Features, sample.Positive, weight, LogSizeOf(sample), sample.SampleTicks));
     }
 
     private bool WasReadInWindow(PendingSample sample)
     {
-        KeyAccessStatistics entry = sample.Entry;
+        KeyAccessStatistics entry = sample.Entry!;
         if (entry.ReadCount > sample.BaseReadCount)
         {
             long last = entry.LastReadTicks;
@@ -216,9 +324,13 @@ internal sealed class TrainingSampler
         return false;
     }
 
-    private sealed class PendingSample(KeyAccessStatistics entry, long baseReadCount, long sampleTicks, long dueTicks, float[] features, float weight)
+    private sealed class PendingSample(KeyAccessStatistics? entry, string key, long baseReadCount, long sampleTicks, long dueTicks, float[] features, float weight, DecisionRecord decision)
     {
-        public KeyAccessStatistics Entry { get; } = entry;
+        public KeyAccessStatistics? Entry { get; } = entry;
+
+        public string Key { get; } = key;
+
+        public DecisionRecord Decision { get; } = decision;
 
         public long BaseReadCount { get; } = baseReadCount;
 

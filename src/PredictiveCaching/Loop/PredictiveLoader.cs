@@ -27,7 +27,8 @@ internal sealed class PredictiveLoader(
     AccessTracker tracker,
     LoopDurations durations,
     PredictiveCachingTracing tracing,
-    TimeProvider time) : IPredictiveLoader
+    TimeProvider time,
+    ILearnedModelStatusSource? modelStatus = null) : IPredictiveLoader
 {
     public KeyPrediction Predict(PredictionRequest request) => cycle.Predict(request);
 
@@ -89,6 +90,7 @@ internal sealed class PredictiveLoader(
             Cycles = statistics.Cycles,
             PausedReason = cycle.PausedReason,
             Resources = resources.Current,
+            Model = modelStatus?.GetStatus(),
         };
     }
 }

@@ -98,6 +98,7 @@ internal sealed class PrefetchCycle : IDisposable
             long now = _time.GetUtcNow().UtcTicks;
             _statistics.OnCycle();
             _outcomes.Settle(now);
+            _scorer.BeginCycle(now);
             _candidates.Clear();
             _collector.Collect(now, _candidates);
             await _expiries.RefreshAsync(_candidates, now, now + (2 * _cycleTicks), cancellationToken).ConfigureAwait(false);

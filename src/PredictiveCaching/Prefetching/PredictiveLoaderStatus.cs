@@ -85,4 +85,10 @@ public sealed record PredictiveLoaderStatus
 
     /// <summary>Gets the latest resource snapshot.</summary>
     public required ResourceSnapshot Resources { get; init; }
+
+    /// <summary>
+    /// Gets the state of learned prediction (samples, schedule, last training and the model in use), or
+    /// <see langword="null"/> when the <c>PredictiveCaching.ML</c> package is not added.
+    /// </summary>
+    public LearnedModelStatus? Model { get; init; }
 }

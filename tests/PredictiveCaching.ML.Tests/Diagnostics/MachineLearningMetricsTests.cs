@@ -11,9 +11,13 @@ public sealed class MachineLearningMetricsTests
 
     private static readonly string[] ExpectedInstruments =
     [
+        "predictive_caching.ml.holdout.misses_avoided",
+        "predictive_caching.ml.holdout.precision",
         "predictive_caching.ml.model.version",
         "predictive_caching.ml.samples.labelled",
         "predictive_caching.ml.samples.pending",
+        "predictive_caching.ml.samples.skipped",
+        "predictive_caching.ml.training.due_in",
         "predictive_caching.ml.training.duration",
         "predictive_caching.ml.trainings",
     ];
@@ -37,12 +41,26 @@ public sealed class MachineLearningMetricsTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
+        var doubles = new Dictionary<string, double>(StringComparer.Ordinal);
         listener.SetMeasurementEventCallback<long>((i, v, tags, _) =>
         {
-            string result = (string)Tag(tags, "result")!;
-            trainings[result] = trainings.GetValueOrDefault(result) + v;
+            if (i.Name == "predictive_caching.ml.trainings")
+            {
+                string result = (string)Tag(tags, "result")!;
+                trainings[result] = trainings.GetValueOrDefault(result) + v;
+            }
         });
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => durations.Add((v, (string?)Tag(tags, "result"))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) =>
+        {
+            if (i.Name == "predictive_caching.ml.training.duration")
+            {
+                durations.Add((v, (string?)Tag(tags, "result")));
+            }
+            else
+            {
+                doubles[i.Name] = v;
+            }
+        });
         listener.SetMeasurementEventCallback<int>((i, v, _, _) => gauges[i.Name] = v);
         listener.Start();
 
@@ -64,6 +82,8 @@ public sealed class MachineLearningMetricsTests
         Assert.True(seconds > 0, "duration " + seconds);
         Assert.Equal(1, gauges["predictive_caching.ml.model.version"]);
         Assert.Equal(sut.Trainer.LabelledSampleCount, gauges["predictive_caching.ml.samples.labelled"]);
+        Assert.Equal(3600d, doubles["predictive_caching.ml.training.due_in"]); // the retraining interval, on a fake clock
+        Assert.False(doubles.ContainsKey("predictive_caching.ml.holdout.misses_avoided")); // samples of the tracked keys carry no decision
         Assert.Equal("s", instruments["predictive_caching.ml.training.duration"].Unit);
         Assert.Equal("{training}", instruments["predictive_caching.ml.trainings"].Unit);
         Assert.All(instruments.Values, i => Assert.False(string.IsNullOrWhiteSpace(i.Description), i.Name));

@@ -17,9 +17,17 @@ namespace PredictiveCaching.Loop.Scoring;
 /// One instance serves the cycle (with its shared feature buffer, under the cycle's gate) and
 /// <see cref="IPredictiveLoader.Predict"/> (which may run concurrently and gets a buffer of its own).
 /// </remarks>
-internal sealed class CandidateScorer(ActivePredictor predictor, FeatureVectorBuilder features, KeyPriorities priorities, AccessTracker tracker)
+internal sealed class CandidateScorer(
+    ActivePredictor predictor,
+    FeatureVectorBuilder features,
+    KeyPriorities priorities,
+    AccessTracker tracker,
+    IScoringObserver? observer = null)
 {
     private readonly float[] _cycleBuffer = new float[features.Schema.Count];
+
+    /// <summary>Called at the start of each cycle, before it scores anything.</summary>
+    public void BeginCycle(long nowTicks) => observer?.OnCycle(nowTicks);
 
     /// <summary>Scores one candidate of the cycle.</summary>
     public ScoredCandidate Score(in Candidate candidate, long nowTicks, TimeSpan lookahead, ResourceSnapshot resources)
@@ -30,18 +38,40 @@ internal sealed class CandidateScorer(ActivePredictor predictor, FeatureVectorBu
         // Expiry decisions and co-access carry an estimate made at the decision point from the evidence that proposed
         // them (outcomes of earlier expiries; co-reads per episode), and a hint carries the application's: the rhythm
         // model would only count twice.
+        AccessPrediction prediction;
+        bool byPredictor = false;
         if (candidate.Reason is CandidateReason.Expiry or CandidateReason.CoAccess && entry is not null)
         {
-            return new ScoredCandidate(candidate, new AccessPrediction(candidate.Prior, Math.Max(0, entry.LastSize)), priority);
+            prediction = new AccessPrediction(candidate.Prior, Math.Max(0, entry.LastSize));
         }
-
-        if (candidate.Reason == CandidateReason.Hint)
+        else if (candidate.Reason == CandidateReason.Hint)
         {
-            return new ScoredCandidate(candidate, new AccessPrediction(candidate.Prior, Math.Max(0, candidate.SizeHint)), priority);
+            prediction = new AccessPrediction(candidate.Prior, Math.Max(0, candidate.SizeHint));
+        }
+        else
+        {
+            byPredictor = true;
+            prediction = default;
         }
 
         var context = new PredictionContext(candidate.Key, entry, nowTicks, lookahead, resources, priority, candidate.IsSequential, candidate.Prior, candidate.SizeHint);
-        return new ScoredCandidate(candidate, Predict(in context, _cycleBuffer), priority);
+        bool filled = false;
+        if (byPredictor)
+        {
+            prediction = Predict(in context, _cycleBuffer, out filled);
+        }
+
+        if (observer is not null)
+        {
+            if (!filled)
+            {
+                features.Fill(in context, _cycleBuffer);
+            }
+
+            observer.OnScored(in context, candidate.Reason, _cycleBuffer, prediction.Probability, byPredictor);
+        }
+
+        return new ScoredCandidate(candidate, prediction, priority);
     }
 
     /// <summary>Scores one key on request, outside the cycle.</summary>
@@ -50,19 +80,21 @@ internal sealed class CandidateScorer(ActivePredictor predictor, FeatureVectorBu
         tracker.TryGet(request.Key, out KeyAccessStatistics? entry);
         double priority = request.Priority is { } level ? priorities.WeightOf(level) : priorities.WeightOf(request.Key);
         var context = new PredictionContext(request.Key, entry, nowTicks, lookahead, resources, priority, request.IsSequential, 0d, request.SizeBytes ?? -1);
-        return (Predict(in context, featureBuffer: null), priority);
+        return (Predict(in context, featureBuffer: null, out _), priority);
     }
 
-    private AccessPrediction Predict(in PredictionContext context, float[]? featureBuffer)
+    private AccessPrediction Predict(in PredictionContext context, float[]? featureBuffer, out bool filled)
     {
         IAccessPredictor current = predictor.Current;
         if (!current.UsesFeatures)
         {
+            filled = false;
             return current.Predict(in context, ReadOnlySpan<float>.Empty);
         }
 
         featureBuffer ??= new float[features.Schema.Count];
         features.Fill(in context, featureBuffer);
+        filled = true;
         return current.Predict(in context, featureBuffer);
     }
 }
