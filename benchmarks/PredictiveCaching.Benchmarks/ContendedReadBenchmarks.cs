@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
-using PredictiveCaching.Caching;
 
 namespace PredictiveCaching.Benchmarks;
 
@@ -32,7 +31,7 @@ public class ContendedReadBenchmarks
     public const int KeyCount = 10_000;
     public const int ReadsPerInvocation = 160_000;
 
-    private ServiceProvider _provider = null!;
+    private DecoratedMemoryCache _caches = null!;
     private IDistributedCache _raw = null!;
     private IDistributedCache _decorated = null!;
     private string[][] _keysPerThread = null!;
@@ -51,12 +50,9 @@ public class ContendedReadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var services = new ServiceCollection();
-        services.AddDistributedMemoryCache();
-        services.AddPredictiveLoading();
-        _provider = services.BuildServiceProvider();
-        _decorated = _provider.GetRequiredService<IDistributedCache>();
-        _raw = ((PredictiveDistributedCache)_decorated).InnerCache;
+        _caches = new DecoratedMemoryCache();
+        _decorated = _caches.Decorated;
+        _raw = _caches.Raw;
 
         var keys = new string[KeyCount];
         var options = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) };
@@ -117,7 +113,7 @@ public class ContendedReadBenchmarks
             _done!.Dispose();
         }
 
-        _provider.Dispose();
+        _caches.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = ReadsPerInvocation), BenchmarkCategory("contended")]

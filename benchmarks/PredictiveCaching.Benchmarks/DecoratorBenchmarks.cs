@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.DependencyInjection;
-using PredictiveCaching.Caching;
 
 namespace PredictiveCaching.Benchmarks;
 
@@ -18,24 +16,21 @@ public class DecoratorBenchmarks
     public const double MaxRatio = 1.5;
     private const string Key = "product:12345";
 
-    private ServiceProvider _provider = null!;
+    private DecoratedMemoryCache _caches = null!;
     private IDistributedCache _raw = null!;
     private IDistributedCache _decorated = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var services = new ServiceCollection();
-        services.AddDistributedMemoryCache();
-        services.AddPredictiveLoading();
-        _provider = services.BuildServiceProvider();
-        _decorated = _provider.GetRequiredService<IDistributedCache>();
-        _raw = ((PredictiveDistributedCache)_decorated).InnerCache;
+        _caches = new DecoratedMemoryCache();
+        _decorated = _caches.Decorated;
+        _raw = _caches.Raw;
         _decorated.Set(Key, new byte[256], new DistributedCacheEntryOptions { SlidingExpiration = TimeSpan.FromHours(1) });
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _provider.Dispose();
+    public void Cleanup() => _caches.Dispose();
 
     [Benchmark(Baseline = true), BenchmarkCategory("Get")]
     public byte[]? RawGet() => _raw.Get(Key);

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.DependencyInjection;
-using PredictiveCaching.Caching;
 
 namespace PredictiveCaching.Benchmarks;
 
@@ -21,12 +19,9 @@ internal static class ReadPathComparison
     public static int Run(string[] args)
     {
         int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 31;
-        var services = new ServiceCollection();
-        services.AddDistributedMemoryCache();
-        services.AddPredictiveLoading();
-        using ServiceProvider provider = services.BuildServiceProvider();
-        IDistributedCache decorated = provider.GetRequiredService<IDistributedCache>();
-        IDistributedCache raw = ((PredictiveDistributedCache)decorated).InnerCache;
+        using var caches = new DecoratedMemoryCache();
+        IDistributedCache decorated = caches.Decorated;
+        IDistributedCache raw = caches.Raw;
 
         var keys = new string[ContendedReadBenchmarks.KeyCount];
         var options = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromHours(1) };

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PredictiveCaching.Features;
 using PredictiveCaching.MachineLearning.Diagnostics;
+using PredictiveCaching.MachineLearning.Tests.Training;
 using PredictiveCaching.MachineLearning.Training;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Prefetching;
@@ -45,14 +46,7 @@ public sealed class ModelGateAndStatusTests
         long start = h.Time.GetUtcNow().UtcTicks;
         for (int i = 0; i < count; i++)
         {
-            float[] features = new float[featureCount];
-            for (int f = 0; f < featureCount; f++)
-            {
-                features[f] = (float)(random.NextDouble() * 10d);
-            }
-
-            double logit = (0.8 * features[0]) - (0.5 * features[1]) - 1d;
-            bool label = random.NextDouble() < 1d / (1d + Math.Exp(-logit));
+            float[] features = SyntheticSamples.LabelledRow(random, featureCount, out bool label);
             label ^= flip;
             float p = heuristic switch
             {
