@@ -38,7 +38,7 @@ internal sealed class ReplayArguments
           --sweep                    the frontier: none, oracle, refresh-ahead over --refresh-fractions (default
                                      0.5..0.95), successor over shares 0.3..0.9, each predictive strategy over
                                      --thresholds (default 0.3..0.95); writes sweep.csv and sweep.png as well
-          --thresholds <list>        the predictive strategies' ConfidenceThreshold values a sweep runs
+          --thresholds <list>        the predictive strategies' ProbabilityThreshold values a sweep runs
           (any refresh-ahead, successor or predictive-* policy takes a parameter: predictive-balanced@0.6)
           --successor-threshold <f>  successor policy: least successor share to prefetch (default 0.7)
           --max-concurrency <n>      the library's Prefetch.MaxConcurrency: most loads a cycle starts (default: the library's, 4)

@@ -33,7 +33,7 @@ internal sealed class LibraryHost : IAsyncDisposable
     /// <param name="strategy">The fixed strategy.</param>
     /// <param name="withSource">Whether the simulated origin is registered as the prefetch source.</param>
     /// <param name="configure">More configuration (machine learning).</param>
-    /// <param name="threshold">The strategy's <c>ConfidenceThreshold</c> in place of its default (a sweep), or null.</param>
+    /// <param name="threshold">The strategy's <c>ProbabilityThreshold</c> in place of its default (a sweep), or null.</param>
     public LibraryHost(ReplayContext context, PrefetchStrategyKind strategy, bool withSource, Action<IPredictiveLoadingBuilder>? configure = null, double? threshold = null, PrefetchMechanisms mechanisms = PrefetchMechanisms.All)
     {
         _context = context;
@@ -57,7 +57,7 @@ internal sealed class LibraryHost : IAsyncDisposable
             o.Prefetch.Mechanisms = mechanisms;
             if (threshold is { } probability)
             {
-                o.Strategies.For(strategy).ConfidenceThreshold = probability;
+                o.Strategies.For(strategy).ProbabilityThreshold = probability;
             }
 
             if (context.Settings.BudgetBytes > 0)

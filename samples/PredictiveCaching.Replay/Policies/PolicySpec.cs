@@ -4,7 +4,7 @@ namespace PredictiveCaching.Replay.Policies;
 
 /// <summary>
 /// A policy name with an optional parameter, <c>name@value</c>: the refresh fraction of <c>refresh-ahead</c>, the
-/// successor share of <c>successor</c>, the probability threshold (<c>ConfidenceThreshold</c>) of a
+/// successor share of <c>successor</c>, the probability threshold (<c>ProbabilityThreshold</c>) of a
 /// <c>predictive-*</c> strategy. Sweeps and <c>--refresh-fractions</c> are lists of these.
 /// </summary>
 internal static class PolicySpec

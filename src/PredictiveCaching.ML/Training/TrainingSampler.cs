@@ -70,7 +70,7 @@ internal sealed class TrainingSampler : IScoringObserver
         TrainingSampleStore store,
         MachineLearningOptions options,
         TimeProvider time)
-        : this(tracker, features, resources, () => strategies.Current.LookaheadWindow, priorities.WeightOf, store, options, time, () => strategies.Current.ConfidenceThreshold)
+        : this(tracker, features, resources, () => strategies.Current.LookaheadWindow, priorities.WeightOf, store, options, time, () => strategies.Current.ProbabilityThreshold)
     {
     }
 

@@ -78,7 +78,14 @@ internal sealed class ConfigurationKeyCheck(
         {
             if (!known.TryGet(child.Key, out KnownSettings? settings))
             {
-                Report(child, known);
+                if (known.TryGetRenamed(child.Key, out string? renamed))
+                {
+                    Log.DeprecatedSetting(logger, child.Path, string.Concat(child.Path.AsSpan(0, child.Path.Length - child.Key.Length), renamed));
+                }
+                else
+                {
+                    Report(child, known);
+                }
             }
             else if (settings is not null)
             {

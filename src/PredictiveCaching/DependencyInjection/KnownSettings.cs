@@ -17,6 +17,7 @@ namespace PredictiveCaching.DependencyInjection;
 internal sealed class KnownSettings
 {
     private readonly Dictionary<string, KnownSettings?> _children = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _renamed = new(StringComparer.OrdinalIgnoreCase);
 
     public IEnumerable<string> Names => _children.Keys;
 
@@ -24,13 +25,17 @@ internal sealed class KnownSettings
     public static KnownSettings Core() =>
         Of<PredictiveLoadingOptions>()
             .With(nameof(PredictiveLoadingOptions.Strategies), Of<StrategyOptions>()
-                .With(nameof(StrategyOptions.Aggressive), Of<PrefetchStrategyOptions>())
-                .With(nameof(StrategyOptions.Balanced), Of<PrefetchStrategyOptions>())
-                .With(nameof(StrategyOptions.Conservative), Of<PrefetchStrategyOptions>()))
+                .With(nameof(StrategyOptions.Aggressive), Strategy())
+                .With(nameof(StrategyOptions.Balanced), Strategy())
+                .With(nameof(StrategyOptions.Conservative), Strategy()))
             .With(nameof(PredictiveLoadingOptions.Tracking), Of<TrackingOptions>())
             .With(nameof(PredictiveLoadingOptions.Resources), Of<ResourceOptions>())
             .With(nameof(PredictiveLoadingOptions.Prefetch), Of<PrefetchOptions>())
             .With(nameof(PredictiveLoadingOptions.Warming), Of<WarmingOptions>());
+
+    /// <summary>The settings of one strategy, with the names they had before.</summary>
+    public static KnownSettings Strategy() =>
+        Of<PrefetchStrategyOptions>().Renamed(LegacyStrategySettings.ConfidenceThreshold, nameof(PrefetchStrategyOptions.ProbabilityThreshold));
 
     /// <summary>Every public instance property of <typeparamref name="T"/>, as a value.</summary>
     public static KnownSettings Of<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>()
@@ -50,6 +55,16 @@ internal sealed class KnownSettings
         _children[name] = child;
         return this;
     }
+
+    /// <summary>Records that <paramref name="oldName"/> is still read, as <paramref name="newName"/>, with a warning.</summary>
+    public KnownSettings Renamed(string oldName, string newName)
+    {
+        _renamed[oldName] = newName;
+        return this;
+    }
+
+    /// <summary>Returns the current name of a deprecated setting, if <paramref name="name"/> is one.</summary>
+    public bool TryGetRenamed(string name, [NotNullWhen(true)] out string? newName) => _renamed.TryGetValue(name, out newName);
 
     /// <summary>Looks a name up; <paramref name="child"/> is <see langword="null"/> for a value.</summary>
     public bool TryGet(string name, out KnownSettings? child) => _children.TryGetValue(name, out child);

@@ -84,7 +84,7 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
 
     private static void ValidateStrategy(Failures failures, string path, PrefetchStrategyOptions strategy)
     {
-        failures.UnitOpenBelow(path + ":ConfidenceThreshold", strategy.ConfidenceThreshold);
+        failures.UnitOpenBelow(path + ":ProbabilityThreshold", strategy.ProbabilityThreshold);
         failures.Duration(path + ":LookaheadWindow", strategy.LookaheadWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         failures.Between(path + ":PrefetchBudgetBytes", strategy.PrefetchBudgetBytes, 1L, long.MaxValue);
         failures.UnitOpenBelow(path + ":ResourceLimit", strategy.ResourceLimit);

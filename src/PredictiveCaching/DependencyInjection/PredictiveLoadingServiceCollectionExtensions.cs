@@ -66,6 +66,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
             ? configuration
             : configuration.GetSection(PredictiveLoadingOptions.SectionName);
         services.Configure<PredictiveLoadingOptions>(section);
+        services.AddSingleton<IConfigureOptions<PredictiveLoadingOptions>>(new LegacyStrategySettings(section));
         if (!services.Any(d => d.ServiceType == typeof(PredictiveLoadingConfiguration)))
         {
             // Plug-ins bind their sub-sections from it (IPredictiveLoadingBuilder.Configuration); keys nothing binds are reported at start.

@@ -44,6 +44,13 @@ internal static partial class Log
     public static partial void UnknownSettingWithSuggestion(ILogger logger, string path, string suggestion);
 
     [LoggerMessage(
+        EventId = 86,
+        EventName = "DeprecatedSetting",
+        Level = LogLevel.Warning,
+        Message = "{Path} is deprecated and still read; rename it {Replacement}")]
+    public static partial void DeprecatedSetting(ILogger logger, string path, string replacement);
+
+    [LoggerMessage(
         EventId = 6,
         EventName = "UnknownSettingNoSuggestion",
         Level = LogLevel.Warning,

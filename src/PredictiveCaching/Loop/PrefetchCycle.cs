@@ -183,7 +183,7 @@ internal sealed class PrefetchCycle : IDisposable
         (AccessPrediction prediction, double priority) = _scorer.Score(request, now, strategy.LookaheadWindow, resources);
         long size = request.SizeBytes ?? prediction.PredictedSizeBytes;
         double confidence = PredictionConfidence.Compute(prediction.Probability, _accuracy.ConfidenceAccuracy, resources, priority, request.IsSequential, size);
-        return new KeyPrediction(request.Key, prediction.Probability, size, confidence, prediction.Probability >= strategy.ConfidenceThreshold, strategy.Name);
+        return new KeyPrediction(request.Key, prediction.Probability, size, confidence, prediction.Probability >= strategy.ProbabilityThreshold, strategy.Name);
     }
 
     private PrefetchCycleResult Dispatch(long now)

@@ -7,7 +7,7 @@ internal sealed class BuiltInPrefetchStrategy(PrefetchStrategyKind kind, Prefetc
 
     public string Name { get; } = kind.ToString();
 
-    public double ConfidenceThreshold { get; } = options.ConfidenceThreshold;
+    public double ProbabilityThreshold { get; } = options.ProbabilityThreshold;
 
     public TimeSpan LookaheadWindow { get; } = options.LookaheadWindow;
 

@@ -7,7 +7,7 @@ public interface IPrefetchStrategy
     string Name { get; }
 
     /// <summary>Gets the probability a prediction needs before its key is prefetched, in (0, 1].</summary>
-    double ConfidenceThreshold { get; }
+    double ProbabilityThreshold { get; }
 
     /// <summary>Gets how far ahead reads are predicted; the byte budget applies per window of this length.</summary>
     TimeSpan LookaheadWindow { get; }

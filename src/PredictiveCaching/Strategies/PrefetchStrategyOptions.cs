@@ -3,9 +3,12 @@ namespace PredictiveCaching.Strategies;
 /// <summary>The numbers that make up one prefetch strategy.</summary>
 public sealed class PrefetchStrategyOptions
 {
-    /// <summary>Gets or sets the confidence a prediction needs before its key is prefetched.</summary>
+    /// <summary>
+    /// Gets or sets the probability of a read within the lookahead window that a prediction needs before its key is
+    /// prefetched. (Configuration files may still say <c>ConfidenceThreshold</c>: it is read, with a deprecation warning.)
+    /// </summary>
     /// <value>In (0, 1].</value>
-    public double ConfidenceThreshold { get; set; }
+    public double ProbabilityThreshold { get; set; }
 
     /// <summary>Gets or sets how far ahead reads are predicted; also the window the byte budget applies to.</summary>
     /// <value>From 1 second to 1 day.</value>
@@ -21,7 +24,7 @@ public sealed class PrefetchStrategyOptions
 
     internal static PrefetchStrategyOptions AggressiveDefaults() => new()
     {
-        ConfidenceThreshold = 0.5,
+        ProbabilityThreshold = 0.5,
         LookaheadWindow = TimeSpan.FromSeconds(600),
         PrefetchBudgetBytes = 100L * 1024 * 1024,
         ResourceLimit = 0.8,
@@ -29,7 +32,7 @@ public sealed class PrefetchStrategyOptions
 
     internal static PrefetchStrategyOptions BalancedDefaults() => new()
     {
-        ConfidenceThreshold = 0.7,
+        ProbabilityThreshold = 0.7,
         LookaheadWindow = TimeSpan.FromSeconds(300),
         PrefetchBudgetBytes = 50L * 1024 * 1024,
         ResourceLimit = 0.6,
@@ -37,7 +40,7 @@ public sealed class PrefetchStrategyOptions
 
     internal static PrefetchStrategyOptions ConservativeDefaults() => new()
     {
-        ConfidenceThreshold = 0.9,
+        ProbabilityThreshold = 0.9,
         LookaheadWindow = TimeSpan.FromSeconds(120),
         PrefetchBudgetBytes = 20L * 1024 * 1024,
         ResourceLimit = 0.4,

@@ -65,7 +65,7 @@ public sealed class DecisionSamplingTests
         Assert.True(read.Decision.IsDecision);
         Assert.False(read.Decision.ByPredictor);
         Assert.Equal(0.7f, read.Decision.HeuristicProbability);
-        Assert.Equal((float)h.Provider.GetRequiredService<StrategySelector>().Current.ConfidenceThreshold, read.Decision.Threshold);
+        Assert.Equal((float)h.Provider.GetRequiredService<StrategySelector>().Current.ProbabilityThreshold, read.Decision.Threshold);
         Assert.Equal(1f, unread.Weight); // negatives are kept, not thinned
         Assert.True(unread.Decision.ByPredictor);
         Assert.Equal(0.1f, unread.Decision.Prior);

@@ -16,14 +16,14 @@ public sealed class ConfigurationKeyCheckTests
             null,
             ("PredictiveLoading:Prefetch:MaxConcurency", "8"),
             ("PredictiveLoading:Stratgies:Initial", "Aggressive"),
-            ("PredictiveLoading:Stratgies:Balanced:ConfidenceThreshold", "0.5"),
-            ("PredictiveLoading:Strategies:Balanced:ConfidenceThreshhold", "0.5"),
+            ("PredictiveLoading:Stratgies:Balanced:ProbabilityThreshold", "0.5"),
+            ("PredictiveLoading:Strategies:Balanced:ProbabilityThreshhold", "0.5"),
             ("PredictiveLoading:Zzzzzzzz", "1"));
 
         Assert.Equal(
             [
                 "PredictiveLoading:Prefetch:MaxConcurency is not a known setting; did you mean PredictiveLoading:Prefetch:MaxConcurrency?",
-                "PredictiveLoading:Strategies:Balanced:ConfidenceThreshhold is not a known setting; did you mean PredictiveLoading:Strategies:Balanced:ConfidenceThreshold?",
+                "PredictiveLoading:Strategies:Balanced:ProbabilityThreshhold is not a known setting; did you mean PredictiveLoading:Strategies:Balanced:ProbabilityThreshold?",
                 "PredictiveLoading:Stratgies is not a known setting; did you mean PredictiveLoading:Strategies?",
                 "PredictiveLoading:Zzzzzzzz is not a known setting; it is ignored.",
             ],
@@ -45,6 +45,39 @@ public sealed class ConfigurationKeyCheckTests
             ("Logging:LogLevel:Default", "Information"));
 
         Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public async Task StartAsync_DeprecatedConfidenceThreshold_IsStillRead_AndWarnedWithItsNewName()
+    {
+        List<string> warnings = await StartAndCollectWarningsAsync(
+            null,
+            ("PredictiveLoading:Strategies:Balanced:ConfidenceThreshold", "0.55"));
+
+        Assert.Equal(
+            ["PredictiveLoading:Strategies:Balanced:ConfidenceThreshold is deprecated and still read; rename it PredictiveLoading:Strategies:Balanced:ProbabilityThreshold"],
+            warnings);
+    }
+
+    [Theory]
+    [InlineData(null, 0.55)]
+    [InlineData("0.65", 0.65)]
+    public void DeprecatedConfidenceThreshold_BindsAsProbabilityThreshold_UnlessTheNewNameIsSet(string? newValue, double expected)
+    {
+        var values = new List<(string, string)> { ("PredictiveLoading:Strategies:Conservative:ConfidenceThreshold", "0.55") };
+        if (newValue is not null)
+        {
+            values.Add(("PredictiveLoading:Strategies:Conservative:ProbabilityThreshold", newValue));
+        }
+
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading(Configuration([.. values]));
+        using ServiceProvider provider = services.BuildServiceProvider();
+
+        PredictiveLoadingOptions options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PredictiveLoadingOptions>>().Value;
+        Assert.Equal(expected, options.Strategies.Conservative.ProbabilityThreshold);
+        Assert.Equal(0.7, options.Strategies.Balanced.ProbabilityThreshold);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace PredictiveCaching.Tests.DependencyInjection;
 
 public sealed class PredictiveLoadingServiceCollectionExtensionsTests
 {
-    private const string BadThresholdMessage = "PredictiveLoading:Strategies:Balanced:ConfidenceThreshold must be in (0, 1]; was 1.5";
+    private const string BadThresholdMessage = "PredictiveLoading:Strategies:Balanced:ProbabilityThreshold must be in (0, 1]; was 1.5";
 
     [Fact]
     public void AddPredictiveLoading_AfterMemoryCache_DecoratesMemoryCache()
@@ -181,12 +181,12 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public async Task StartAsync_ConfidenceThresholdAboveOne_FailsWithPathAndValue()
+    public async Task StartAsync_ProbabilityThresholdAboveOne_FailsWithPathAndValue()
     {
         using IHost host = BuildHost(services =>
         {
             services.AddDistributedMemoryCache();
-            services.AddPredictiveLoading(o => o.Strategies.Balanced.ConfidenceThreshold = 1.5);
+            services.AddPredictiveLoading(o => o.Strategies.Balanced.ProbabilityThreshold = 1.5);
         });
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -235,7 +235,7 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
             services.AddDistributedMemoryCache();
             services.AddPredictiveLoading(o =>
             {
-                o.Strategies.Balanced.ConfidenceThreshold = 1.5;
+                o.Strategies.Balanced.ProbabilityThreshold = 1.5;
                 o.Tracking.SuccessorGap = TimeSpan.Zero;
             });
         });
@@ -323,7 +323,7 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
             ("PredictiveLoading:Tracking:MaxTrackedKeys", "5000"),
             ("PredictiveLoading:Tracking:SuccessorGap", "00:00:02"),
             ("PredictiveLoading:Strategies:Initial", "Conservative"),
-            ("PredictiveLoading:Strategies:Balanced:ConfidenceThreshold", "0.75"),
+            ("PredictiveLoading:Strategies:Balanced:ProbabilityThreshold", "0.75"),
             ("Unrelated:MaxTrackedKeys", "7"));
         var services = new ServiceCollection();
         services.AddDistributedMemoryCache();
@@ -335,8 +335,8 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
         Assert.Equal(5_000, options.Tracking.MaxTrackedKeys);
         Assert.Equal(TimeSpan.FromSeconds(2), options.Tracking.SuccessorGap);
         Assert.Equal(global::PredictiveCaching.Strategies.PrefetchStrategyKind.Conservative, options.Strategies.Initial);
-        Assert.Equal(0.75, options.Strategies.Balanced.ConfidenceThreshold);
-        Assert.Equal(0.9, options.Strategies.Conservative.ConfidenceThreshold);
+        Assert.Equal(0.75, options.Strategies.Balanced.ProbabilityThreshold);
+        Assert.Equal(0.9, options.Strategies.Conservative.ProbabilityThreshold);
         Assert.Equal(5_000, provider.GetRequiredService<AccessTracker>().Capacity);
     }
 

@@ -124,7 +124,7 @@ public sealed class PrefetchAdmissionTests
     {
         public string Name => "test";
 
-        public double ConfidenceThreshold => Threshold;
+        public double ProbabilityThreshold => Threshold;
 
         public TimeSpan LookaheadWindow => TimeSpan.FromMinutes(5);
 

@@ -121,7 +121,7 @@ public sealed class StrategySelectorTests
     {
         public string Name => "Nightly";
 
-        public double ConfidenceThreshold => 0.3;
+        public double ProbabilityThreshold => 0.3;
 
         public TimeSpan LookaheadWindow => TimeSpan.FromHours(1);
 

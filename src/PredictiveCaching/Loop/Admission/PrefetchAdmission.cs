@@ -62,7 +62,7 @@ internal sealed class PrefetchAdmission(PrefetchBudget budget, PrefetchAccuracy 
     public bool TryRank(in ScoredCandidate scored, IPrefetchStrategy strategy, ResourceSnapshot resources, bool rankByPriority, List<RankedCandidate> ranked)
     {
         AccessPrediction prediction = scored.Prediction;
-        if (prediction.Probability < strategy.ConfidenceThreshold)
+        if (prediction.Probability < strategy.ProbabilityThreshold)
         {
             return false;
         }
