@@ -33,7 +33,7 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
     private readonly TrainingSampler _sampler;
     private readonly FeatureSchema _schema;
     private readonly ActivePredictor _active;
-    private readonly PrefetchAccuracy? _accuracy;
+    private readonly PrefetchPrecision? _accuracy;
     private readonly Func<TimeSpan> _lookahead;
     private readonly MachineLearningOptions _options;
     private readonly TimeProvider _time;
@@ -56,7 +56,7 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         TrainingSampler sampler,
         FeatureSchema schema,
         ActivePredictor active,
-        PrefetchAccuracy? accuracy,
+        PrefetchPrecision? accuracy,
         Func<TimeSpan> lookahead,
         MachineLearningOptions options,
         TimeProvider time,

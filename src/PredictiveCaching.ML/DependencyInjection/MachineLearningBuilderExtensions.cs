@@ -91,7 +91,7 @@ public static class MachineLearningBuilderExtensions
                 sp.GetRequiredService<TrainingSampler>(),
                 sp.GetRequiredService<FeatureSchema>(),
                 sp.GetRequiredService<ActivePredictor>(),
-                sp.GetService<PrefetchAccuracy>(),
+                sp.GetService<PrefetchPrecision>(),
                 () => strategies.Current.LookaheadWindow,
                 Options(sp),
                 sp.GetRequiredService<TimeProvider>(),

@@ -10,7 +10,7 @@ namespace PredictiveCaching.Caching;
 /// Turns what the decorator saw into tracker updates, prefetch outcomes and hints for the next prefetch cycle.
 /// Kept apart from the decorator so the decorator only delegates. Nothing here blocks or allocates for a known key.
 /// </summary>
-internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider, PrefetchAccuracy accuracy, RecentReads recentReads, IPrefetchCoordinator coordinator) : IDisposable
+internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timeProvider, PrefetchPrecision accuracy, RecentReads recentReads, IPrefetchCoordinator coordinator) : IDisposable
 {
     private readonly RecordingClock _clock = new(timeProvider);
 

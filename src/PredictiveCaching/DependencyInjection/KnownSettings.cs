@@ -30,12 +30,24 @@ internal sealed class KnownSettings
                 .With(nameof(StrategyOptions.Conservative), Strategy()))
             .With(nameof(PredictiveLoadingOptions.Tracking), Of<TrackingOptions>())
             .With(nameof(PredictiveLoadingOptions.Resources), Of<ResourceOptions>())
-            .With(nameof(PredictiveLoadingOptions.Prefetch), Of<PrefetchOptions>())
+            .With(nameof(PredictiveLoadingOptions.Prefetch), Prefetch())
             .With(nameof(PredictiveLoadingOptions.Warming), Of<WarmingOptions>());
 
     /// <summary>The settings of one strategy, with the names they had before.</summary>
     public static KnownSettings Strategy() =>
-        Of<PrefetchStrategyOptions>().Renamed(LegacyStrategySettings.ConfidenceThreshold, nameof(PrefetchStrategyOptions.ProbabilityThreshold));
+        Of<PrefetchStrategyOptions>().Renamed(LegacySettings.ConfidenceThreshold, nameof(PrefetchStrategyOptions.ProbabilityThreshold));
+
+    /// <summary>The prefetch settings, with the names they had before.</summary>
+    public static KnownSettings Prefetch()
+    {
+        KnownSettings settings = Of<PrefetchOptions>();
+        foreach ((string oldName, string newName) in LegacySettings.PrefetchRenames)
+        {
+            settings.Renamed(oldName, newName);
+        }
+
+        return settings;
+    }
 
     /// <summary>Every public instance property of <typeparamref name="T"/>, as a value.</summary>
     public static KnownSettings Of<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] T>()

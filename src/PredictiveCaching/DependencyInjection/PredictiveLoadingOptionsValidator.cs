@@ -67,9 +67,9 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
         }
 
         failures.Duration(prefetch + ":MaxBackoff", options.Prefetch.MaxBackoff, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
-        failures.Between(prefetch + ":AccuracyWindow", options.Prefetch.AccuracyWindow, 10, 1_000_000);
-        failures.Between(prefetch + ":ConfidenceAccuracyWindow", options.Prefetch.ConfidenceAccuracyWindow, 1, Math.Max(1, options.Prefetch.AccuracyWindow));
-        failures.Between(prefetch + ":InitialAccuracy", options.Prefetch.InitialAccuracy, 0d, 1d);
+        failures.Between(prefetch + ":PrecisionWindow", options.Prefetch.PrecisionWindow, 10, 1_000_000);
+        failures.Between(prefetch + ":RecentPrecisionWindow", options.Prefetch.RecentPrecisionWindow, 1, Math.Max(1, options.Prefetch.PrecisionWindow));
+        failures.Between(prefetch + ":InitialPrecision", options.Prefetch.InitialPrecision, 0d, 1d);
 
         const string warming = Root + ":Warming";
         failures.Duration(warming + ":Interval", options.Warming.Interval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));

@@ -66,7 +66,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
             ? configuration
             : configuration.GetSection(PredictiveLoadingOptions.SectionName);
         services.Configure<PredictiveLoadingOptions>(section);
-        services.AddSingleton<IConfigureOptions<PredictiveLoadingOptions>>(new LegacyStrategySettings(section));
+        services.AddSingleton<IConfigureOptions<PredictiveLoadingOptions>>(new LegacySettings(section));
         if (!services.Any(d => d.ServiceType == typeof(PredictiveLoadingConfiguration)))
         {
             // Plug-ins bind their sub-sections from it (IPredictiveLoadingBuilder.Configuration); keys nothing binds are reported at start.
@@ -94,7 +94,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PredictiveLoadingOptions>, PredictiveLoadingOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AccessTracker>();
-        services.TryAddSingleton<PrefetchAccuracy>();
+        services.TryAddSingleton<PrefetchPrecision>();
         services.TryAddSingleton<RecentReads>(_ => new RecentReads());
         services.TryAddSingleton<AccessRecorder>();
         services.AddResourceMonitoring();

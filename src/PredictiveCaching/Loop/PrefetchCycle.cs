@@ -34,7 +34,7 @@ internal sealed class PrefetchCycle : IDisposable
     private readonly PrefetchExecutor _executor;
     private readonly PrefetchOutcomeWatch _outcomes;
     private readonly PrefetchStatistics _statistics;
-    private readonly PrefetchAccuracy _accuracy;
+    private readonly PrefetchPrecision _accuracy;
     private readonly StrategySelector _strategies;
     private readonly ResourceMonitor _resources;
     private readonly IPrefetchCoordinator _coordinator;
@@ -59,7 +59,7 @@ internal sealed class PrefetchCycle : IDisposable
         PrefetchExecutor executor,
         PrefetchOutcomeWatch outcomes,
         PrefetchStatistics statistics,
-        PrefetchAccuracy accuracy,
+        PrefetchPrecision accuracy,
         StrategySelector strategies,
         ResourceMonitor resources,
         IPrefetchCoordinator coordinator,
@@ -182,7 +182,7 @@ internal sealed class PrefetchCycle : IDisposable
         ResourceSnapshot resources = _resources.Current;
         (AccessPrediction prediction, double priority) = _scorer.Score(request, now, strategy.LookaheadWindow, resources);
         long size = request.SizeBytes ?? prediction.PredictedSizeBytes;
-        double confidence = PredictionConfidence.Compute(prediction.Probability, _accuracy.ConfidenceAccuracy, resources, priority, request.IsSequential, size);
+        double confidence = PredictionConfidence.Compute(prediction.Probability, _accuracy.RecentPrecision, resources, priority, request.IsSequential, size);
         return new KeyPrediction(request.Key, prediction.Probability, size, confidence, prediction.Probability >= strategy.ProbabilityThreshold, strategy.Name);
     }
 

@@ -23,8 +23,8 @@ public sealed record PredictiveLoaderStatus
     /// <summary>Gets used / (used + wasted) over the accuracy window; NaN before any outcome.</summary>
     public double Precision { get; init; }
 
-    /// <summary>Gets the accuracy the confidence formula uses (mean of the latest outcomes, 0.8 before any).</summary>
-    public double ConfidenceAccuracy { get; init; }
+    /// <summary>Gets the recent precision the confidence formula uses (the latest outcomes, 0.8 before any).</summary>
+    public double RecentPrecision { get; init; }
 
     /// <summary>Gets the share of non-compulsory reads served by a prefetched copy; NaN before any.</summary>
     public double Recall { get; init; }

@@ -81,13 +81,13 @@ public sealed class PrefetchOptions
 
     /// <summary>Gets or sets how many outcomes (used or wasted) the measured precision covers.</summary>
     /// <value>Default 1 000; from 10 to 1 000 000.</value>
-    public int AccuracyWindow { get; set; } = 1000;
+    public int PrecisionWindow { get; set; } = 1000;
 
     /// <summary>Gets or sets how many of the latest outcomes the confidence formula averages.</summary>
-    /// <value>Default 100; from 1 to <see cref="AccuracyWindow"/>.</value>
-    public int ConfidenceAccuracyWindow { get; set; } = 100;
+    /// <value>Default 100; from 1 to <see cref="PrecisionWindow"/>.</value>
+    public int RecentPrecisionWindow { get; set; } = 100;
 
-    /// <summary>Gets or sets the accuracy assumed before any prefetch outcome is known.</summary>
+    /// <summary>Gets or sets the precision assumed before any prefetch outcome is known.</summary>
     /// <value>Default 0.8; in [0, 1].</value>
-    public double InitialAccuracy { get; set; } = 0.8;
+    public double InitialPrecision { get; set; } = 0.8;
 }

@@ -12,7 +12,7 @@ namespace PredictiveCaching.Strategies;
 internal sealed class StrategyAdaptationService(
     StrategySelector selector,
     ResourceMonitor resources,
-    PrefetchAccuracy accuracy,
+    PrefetchPrecision accuracy,
     TimeProvider time,
     IOptions<PredictiveLoadingOptions> options,
     ILogger<StrategyAdaptationService> logger) : BackgroundService

@@ -71,7 +71,7 @@ internal sealed class StrategySelector
     public long Changes => Interlocked.Read(ref _changes);
 
     /// <summary>Reconsiders the strategy; returns whether it changed.</summary>
-    public bool Update(ResourceSnapshot resources, PrefetchAccuracy accuracy)
+    public bool Update(ResourceSnapshot resources, PrefetchPrecision accuracy)
     {
         if (!_adaptive)
         {

@@ -23,7 +23,7 @@ internal sealed class PredictiveCachingMetrics
         IMeterFactory meterFactory,
         AccessTracker tracker,
         PrefetchStatistics statistics,
-        PrefetchAccuracy accuracy,
+        PrefetchPrecision accuracy,
         PrefetchBudget budget,
         StrategySelector strategies,
         PrefetchSourceResolver sources,
@@ -81,7 +81,7 @@ internal sealed class PredictiveCachingMetrics
         Tagged(statistics.BytesForHybridCache, LoadResult, "unusable_by_hybrid_cache"),
     ];
 
-    private static Measurement<long>[] Copies(PrefetchAccuracy accuracy) =>
+    private static Measurement<long>[] Copies(PrefetchPrecision accuracy) =>
         [Tagged(accuracy.UsedCount, CopyOutcome, "used"), Tagged(accuracy.WastedCount, CopyOutcome, "wasted")];
 
     private static Measurement<int>[] SourcesByBreakerState(PrefetchSourceResolver resolver)

@@ -161,7 +161,7 @@ public sealed class DistributedCacheParityTests
     {
         var time = new FakeTimeProvider(Start);
         var tracker = new AccessTracker(new TrackingOptions());
-        using var sut = new PredictiveDistributedCache(CreateMemoryCache(time), new AccessRecorder(tracker, time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: true);
+        using var sut = new PredictiveDistributedCache(CreateMemoryCache(time), new AccessRecorder(tracker, time, new PrefetchPrecision(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: true);
 
         Assert.Null(sut.Get("a"));
         sut.Set("a", One, NoExpiry);
@@ -179,7 +179,7 @@ public sealed class DistributedCacheParityTests
         var time = new FakeTimeProvider(Start);
         IDistributedCache inner = CreateMemoryCache(time);
         using var decorator = decorate
-            ? new PredictiveDistributedCache(inner, new AccessRecorder(new AccessTracker(new TrackingOptions()), time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false)
+            ? new PredictiveDistributedCache(inner, new AccessRecorder(new AccessTracker(new TrackingOptions()), time, new PrefetchPrecision(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false)
             : null;
         IDistributedCache cache = (IDistributedCache?)decorator ?? inner;
         using var cts = new CancellationTokenSource();

@@ -48,6 +48,6 @@ public sealed class FusionHybridCacheTests
         Assert.Equal(0, factory);
         Assert.True(provider.GetRequiredService<AccessTracker>().TryGet("p:1", out KeyAccessStatistics? entry));
         Assert.Equal(1, entry.HitCount);
-        Assert.Equal(1, provider.GetRequiredService<PrefetchAccuracy>().UsedCount);
+        Assert.Equal(1, provider.GetRequiredService<PrefetchPrecision>().UsedCount);
     }
 }

@@ -94,7 +94,7 @@ public sealed class NullArgumentParityTests
     private PredictiveBufferDistributedCache CreateSut(IBufferDistributedCache inner) => new(inner, Recorder(), ownsInner: false);
 
     private AccessRecorder Recorder() =>
-        new(_tracker, new FakeTimeProvider(), new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination());
+        new(_tracker, new FakeTimeProvider(), new PrefetchPrecision(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination());
 
     /// <summary>Accepts every argument, null included, and stores nothing.</summary>
     private sealed class NullTolerantCache : IBufferDistributedCache

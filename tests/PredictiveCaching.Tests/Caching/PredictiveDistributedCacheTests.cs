@@ -221,7 +221,7 @@ public sealed class PredictiveDistributedCacheTests
     {
         var owned = new FakeDistributedCache();
         var borrowed = new FakeDistributedCache();
-        var recorder = new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination());
+        var recorder = new AccessRecorder(_tracker, _time, new PrefetchPrecision(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination());
 
         new PredictiveDistributedCache(owned, recorder, ownsInner: true).Dispose();
         new PredictiveDistributedCache(borrowed, recorder, ownsInner: false).Dispose();
@@ -235,7 +235,7 @@ public sealed class PredictiveDistributedCacheTests
     {
         var inner = new FakeBufferDistributedCache();
         inner.Set("k", Value, NoExpiry);
-        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false);
+        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchPrecision(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false);
         var buffer = new ArrayBufferWriter<byte>();
 
         Assert.True(sut.TryGet("k", buffer));
@@ -254,7 +254,7 @@ public sealed class PredictiveDistributedCacheTests
     public async Task BufferSetAsyncAndTryGetAsync_DelegateAndRecord(bool innerCompletesLater)
     {
         var inner = new FakeBufferDistributedCache { HoldAsyncCalls = innerCompletesLater };
-        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false);
+        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchPrecision(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false);
         var buffer = new ArrayBufferWriter<byte>();
 
         await Release(inner, sut.SetAsync("k", new ReadOnlySequence<byte>(Value), NoExpiry).AsTask());
@@ -273,7 +273,7 @@ public sealed class PredictiveDistributedCacheTests
     public void BufferSet_Sync_DelegatesAndRecordsSize()
     {
         var inner = new FakeBufferDistributedCache();
-        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false);
+        var sut = new PredictiveBufferDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchPrecision(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false);
 
         sut.Set("k", new ReadOnlySequence<byte>(Value), NoExpiry);
 
@@ -286,7 +286,7 @@ public sealed class PredictiveDistributedCacheTests
     private (PredictiveDistributedCache Sut, FakeDistributedCache Inner) CreateSut()
     {
         var inner = new FakeDistributedCache();
-        return (new PredictiveDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchAccuracy(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false), inner);
+        return (new PredictiveDistributedCache(inner, new AccessRecorder(_tracker, _time, new PrefetchPrecision(new PrefetchOptions()), new RecentReads(), new NoPrefetchCoordination()), ownsInner: false), inner);
     }
 
     /// <summary>Checks the call is still pending when the inner cache holds it, then lets it finish.</summary>

@@ -369,7 +369,7 @@ public sealed class PredictiveHybridCacheTests
         Assert.Equal(PrefetchStartResult.Started, executor.TryStart("raw:1", source, 64, TimeSpan.FromMinutes(1), 1 << 20));
         await executor.WhenIdleAsync();
 
-        Assert.Equal(1, provider.GetRequiredService<PrefetchAccuracy>().WastedCount);
+        Assert.Equal(1, provider.GetRequiredService<PrefetchPrecision>().WastedCount);
         Assert.True(HybridFraming.IsFramed(l2.Peek("raw:1")));
         Assert.Single(provider.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 66);
     }
@@ -459,7 +459,7 @@ public sealed class PredictiveHybridCacheTests
 
         internal AccessTracker Tracker => Provider.GetRequiredService<AccessTracker>();
 
-        internal PrefetchAccuracy Accuracy => Provider.GetRequiredService<PrefetchAccuracy>();
+        internal PrefetchPrecision Accuracy => Provider.GetRequiredService<PrefetchPrecision>();
 
         internal PrefetchStatistics Statistics => Provider.GetRequiredService<PrefetchStatistics>();
 

@@ -81,6 +81,34 @@ public sealed class ConfigurationKeyCheckTests
     }
 
     [Fact]
+    public async Task StartAsync_DeprecatedAccuracySettings_AreReadAsPrecisionSettings_AndWarned()
+    {
+        (string, string)[] values =
+        [
+            ("PredictiveLoading:Prefetch:AccuracyWindow", "500"),
+            ("PredictiveLoading:Prefetch:ConfidenceAccuracyWindow", "50"),
+            ("PredictiveLoading:Prefetch:InitialAccuracy", "0.6"),
+        ];
+        List<string> warnings = await StartAndCollectWarningsAsync(null, values);
+
+        Assert.Equal(
+            [
+                "PredictiveLoading:Prefetch:AccuracyWindow is deprecated and still read; rename it PredictiveLoading:Prefetch:PrecisionWindow",
+                "PredictiveLoading:Prefetch:ConfidenceAccuracyWindow is deprecated and still read; rename it PredictiveLoading:Prefetch:RecentPrecisionWindow",
+                "PredictiveLoading:Prefetch:InitialAccuracy is deprecated and still read; rename it PredictiveLoading:Prefetch:InitialPrecision",
+            ],
+            warnings.Order(StringComparer.Ordinal));
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPredictiveLoading(Configuration(values));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        PredictiveLoadingOptions options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PredictiveLoadingOptions>>().Value;
+        Assert.Equal(500, options.Prefetch.PrecisionWindow);
+        Assert.Equal(50, options.Prefetch.RecentPrecisionWindow);
+        Assert.Equal(0.6, options.Prefetch.InitialPrecision);
+    }
+
+    [Fact]
     public async Task StartAsync_PlugInSection_KnownOnceDeclared()
     {
         List<string> warnings = await StartAndCollectWarningsAsync(

@@ -112,7 +112,7 @@ public sealed class PrefetchAdmissionTests
     {
         budget = new PrefetchBudget();
         var options = new PredictiveLoadingOptions();
-        return new PrefetchAdmission(budget, new PrefetchAccuracy(options.Prefetch), Options.Create(options));
+        return new PrefetchAdmission(budget, new PrefetchPrecision(options.Prefetch), Options.Create(options));
     }
 
     private static ScoredCandidate Scored(string key, double probability, long size, double priority = 0.5) =>

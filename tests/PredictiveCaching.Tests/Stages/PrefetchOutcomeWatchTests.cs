@@ -14,7 +14,7 @@ public sealed class PrefetchOutcomeWatchTests
     [Fact]
     public void Settle_UnreadCopyAtItsDeadline_IsWastedOnce_NotBefore()
     {
-        var accuracy = new PrefetchAccuracy(new PrefetchOptions());
+        var accuracy = new PrefetchPrecision(new PrefetchOptions());
         var watch = new PrefetchOutcomeWatch(accuracy);
         KeyAccessStatistics entry = Prefetched("k", 0);
         watch.Watch(entry, entry.PrefetchStamp, 60 * Second);
@@ -30,7 +30,7 @@ public sealed class PrefetchOutcomeWatchTests
     [Fact]
     public void Settle_CopyReadWithinItsLife_IsNotWasted()
     {
-        var accuracy = new PrefetchAccuracy(new PrefetchOptions());
+        var accuracy = new PrefetchPrecision(new PrefetchOptions());
         var watch = new PrefetchOutcomeWatch(accuracy);
         KeyAccessStatistics entry = Prefetched("k", 0);
         watch.Watch(entry, entry.PrefetchStamp, 60 * Second);
@@ -43,7 +43,7 @@ public sealed class PrefetchOutcomeWatchTests
     [Fact]
     public void Settle_AnOlderPrefetchOfAKeyPrefetchedAgain_SettlesOnlyItsOwnCopy()
     {
-        var accuracy = new PrefetchAccuracy(new PrefetchOptions());
+        var accuracy = new PrefetchPrecision(new PrefetchOptions());
         var watch = new PrefetchOutcomeWatch(accuracy);
         KeyAccessStatistics entry = Prefetched("k", 0);
         int first = entry.PrefetchStamp;

@@ -98,9 +98,9 @@ public sealed class StrategySelectorTests
         return new StrategySelector(Options.Create(options), custom ?? [], logger ?? new FakeLogger<StrategySelector>());
     }
 
-    private static PrefetchAccuracy Accuracy(int used, int wasted)
+    private static PrefetchPrecision Accuracy(int used, int wasted)
     {
-        var accuracy = new PrefetchAccuracy(new PrefetchOptions());
+        var accuracy = new PrefetchPrecision(new PrefetchOptions());
         for (int i = 0; i < used; i++)
         {
             accuracy.RecordUsed();

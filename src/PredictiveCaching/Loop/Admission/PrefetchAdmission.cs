@@ -25,7 +25,7 @@ internal enum AdmissionResult
 /// The admission stage, the strategy in one place: whether prefetching may run at all (the resource gate), which scored
 /// candidates clear the probability threshold, the order they start in, and the byte budget each start reserves.
 /// </summary>
-internal sealed class PrefetchAdmission(PrefetchBudget budget, PrefetchAccuracy accuracy, IOptions<PredictiveLoadingOptions> options)
+internal sealed class PrefetchAdmission(PrefetchBudget budget, PrefetchPrecision accuracy, IOptions<PredictiveLoadingOptions> options)
 {
     // Once half the budget is spent, one prefetch may take at most this fraction of what is left, times its probability.
     private const double BudgetPacingShare = 4d;
@@ -69,7 +69,7 @@ internal sealed class PrefetchAdmission(PrefetchBudget budget, PrefetchAccuracy 
 
         double rank = rankByPriority
             ? prediction.Probability * scored.Priority
-            : PredictionConfidence.Compute(prediction.Probability, accuracy.ConfidenceAccuracy, resources, scored.Priority, scored.Candidate.IsSequential, prediction.PredictedSizeBytes);
+            : PredictionConfidence.Compute(prediction.Probability, accuracy.RecentPrecision, resources, scored.Priority, scored.Candidate.IsSequential, prediction.PredictedSizeBytes);
         ranked.Add(new RankedCandidate(scored, rank));
         return true;
     }

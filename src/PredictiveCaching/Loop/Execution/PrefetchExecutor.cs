@@ -45,7 +45,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         static (s, cancellationToken) => s.Value.WriteAsync(s.Cache, s.Key, s.Options, cancellationToken);
     private static readonly Func<(HybridPrefetchValue Value, HybridCache Cache, string Key, HybridCacheEntryOptions Options), CancellationToken, ValueTask> s_undoTyped =
         static (s, cancellationToken) => s.Cache.RemoveAsync(s.Key, cancellationToken);
-    private readonly PrefetchAccuracy _accuracy;
+    private readonly PrefetchPrecision _accuracy;
 
     private readonly CancellationTokenSource _shutdown = new();
     private IDistributedCache? _cache;
@@ -62,7 +62,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
         PrefetchStatistics statistics,
         PrefetchOutcomeWatch outcomes,
         IPrefetchCoordinator coordinator,
-        PrefetchAccuracy accuracy,
+        PrefetchPrecision accuracy,
         LoopDurations durations,
         PredictiveCachingTracing tracing,
         ILogger<PrefetchExecutor> logger)

@@ -6,7 +6,7 @@ namespace PredictiveCaching.Loop.Outcomes;
 /// Remembers each prefetched copy until the end of its life (its expiry; the lookahead for one that never expires) and
 /// settles it as wasted if it was never read by then. Reads settle used copies on the read path.
 /// </summary>
-internal sealed class PrefetchOutcomeWatch(PrefetchAccuracy accuracy)
+internal sealed class PrefetchOutcomeWatch(PrefetchPrecision accuracy)
 {
     private readonly PriorityQueue<(KeyAccessStatistics Entry, int Stamp), long> _due = new();
     private readonly Lock _sync = new();

@@ -7,29 +7,29 @@ namespace PredictiveCaching.Loop.Outcomes;
 /// Every prefetch ends as used (read before it expired or the window ended) or wasted; this keeps the latest outcomes
 /// and the misses a prefetch could have covered, lock-free, for the confidence formula, the adaptive strategy and status.
 /// </summary>
-internal sealed class PrefetchAccuracy
+internal sealed class PrefetchPrecision
 {
     private const byte Used = 1;
     private const byte Wasted = 2;
 
     private readonly byte[] _outcomes;
     private readonly int _confidenceWindow;
-    private readonly double _initialAccuracy;
+    private readonly double _initialPrecision;
     private long _next;
     private long _used;
     private long _wasted;
     private long _repeatMisses;
 
-    public PrefetchAccuracy(IOptions<PredictiveLoadingOptions> options)
+    public PrefetchPrecision(IOptions<PredictiveLoadingOptions> options)
         : this(options.Value.Prefetch)
     {
     }
 
-    internal PrefetchAccuracy(PrefetchOptions options)
+    internal PrefetchPrecision(PrefetchOptions options)
     {
-        _outcomes = new byte[options.AccuracyWindow];
-        _confidenceWindow = Math.Min(options.ConfidenceAccuracyWindow, options.AccuracyWindow);
-        _initialAccuracy = options.InitialAccuracy;
+        _outcomes = new byte[options.PrecisionWindow];
+        _confidenceWindow = Math.Min(options.RecentPrecisionWindow, options.PrecisionWindow);
+        _initialPrecision = options.InitialPrecision;
     }
 
     /// <summary>Gets how many prefetches were used since start.</summary>
@@ -44,11 +44,11 @@ internal sealed class PrefetchAccuracy
     /// <summary>Gets the number of outcomes in the precision window.</summary>
     public int OutcomesInWindow => (int)Math.Min(Interlocked.Read(ref _next), _outcomes.Length);
 
-    /// <summary>Gets used / (used + wasted) over the accuracy window; <see cref="double.NaN"/> before any outcome.</summary>
+    /// <summary>Gets used / (used + wasted) over the precision window; <see cref="double.NaN"/> before any outcome.</summary>
     public double Precision => MeanOfLatest(_outcomes.Length, double.NaN);
 
-    /// <summary>Gets the mean of the latest outcomes for the confidence formula (the initial accuracy before any).</summary>
-    public double ConfidenceAccuracy => MeanOfLatest(_confidenceWindow, _initialAccuracy);
+    /// <summary>Gets the precision of the latest outcomes, for the confidence formula (the initial precision before any).</summary>
+    public double RecentPrecision => MeanOfLatest(_confidenceWindow, _initialPrecision);
 
     /// <summary>Gets covered / (covered + repeat misses) since start: the share of non-compulsory reads prefetching served.</summary>
     public double Recall
