@@ -12,7 +12,7 @@ namespace PredictiveCaching.Prediction;
 /// contextFactor is the mean of the key's priority, 0.8 when the access is sequential (only then), and
 /// <c>max(0.2, 1 − sizeMB / 1000)</c> with 1 MB = 10^6 bytes.
 /// </remarks>
-public static class PredictionConfidence
+internal static class PredictionConfidence
 {
     /// <summary>The utilisation assumed for a resource whose probe could not tell.</summary>
     public const double UnknownUtilisation = 0.5;

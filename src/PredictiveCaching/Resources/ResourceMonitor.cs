@@ -14,7 +14,7 @@ namespace PredictiveCaching.Resources;
 /// a probe that returns <see cref="double.NaN"/> or throws counts as unknown, never as idle. A failing probe is logged
 /// once, and again only after it has recovered and failed anew. Nothing a probe does stops the sampling.
 /// </remarks>
-public sealed class ResourceMonitor : BackgroundService
+internal sealed class ResourceMonitor : BackgroundService
 {
     private readonly IResourceProbe[] _probes;
     private readonly bool[] _failing;
