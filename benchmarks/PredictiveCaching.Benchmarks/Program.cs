@@ -16,6 +16,11 @@ if (args.Length > 0 && args[0] == "readpath")
     return ReadPathComparison.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "read-latency")
+{
+    return ReadLatencyDuringTraining.Run();
+}
+
 if (args.Length > 0 && args[0] == "ml-report")
 {
     return MlReport.Run(args);
