@@ -80,7 +80,7 @@ internal sealed class ConfigurationKeyCheck(
             {
                 if (known.TryGetRenamed(child.Key, out string? renamed))
                 {
-                    Log.DeprecatedSetting(logger, child.Path, string.Concat(child.Path.AsSpan(0, child.Path.Length - child.Key.Length), renamed));
+                    Log.DeprecatedSetting(logger, child.Path, SiblingPath(child, renamed));
                 }
                 else
                 {
@@ -111,7 +111,10 @@ internal sealed class ConfigurationKeyCheck(
             return;
         }
 
-        int parentLength = child.Path.Length - child.Key.Length;
-        Log.UnknownSettingWithSuggestion(logger, child.Path, string.Concat(child.Path.AsSpan(0, parentLength), closest));
+        Log.UnknownSettingWithSuggestion(logger, child.Path, SiblingPath(child, closest));
     }
+
+    // The path of the setting named `name` beside `child`.
+    private static string SiblingPath(IConfigurationSection child, string name) =>
+        string.Concat(child.Path.AsSpan(0, child.Path.Length - child.Key.Length), name);
 }

@@ -41,7 +41,7 @@ internal sealed class KnownSettings
     public static KnownSettings Prefetch()
     {
         KnownSettings settings = Of<PrefetchOptions>();
-        foreach ((string oldName, string newName) in LegacySettings.PrefetchRenames)
+        foreach ((string oldName, string newName, _) in LegacySettings.PrefetchRenames)
         {
             settings.Renamed(oldName, newName);
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using PredictiveCaching.Prefetching;
 using PredictiveCaching.Strategies;
 
 namespace PredictiveCaching.DependencyInjection;
@@ -15,12 +16,12 @@ internal sealed class LegacySettings(IConfiguration section) : IConfigureOptions
 {
     public const string ConfidenceThreshold = "ConfidenceThreshold";
 
-    /// <summary>The prefetch settings' old names and their new ones.</summary>
-    public static readonly (string Old, string New)[] PrefetchRenames =
+    /// <summary>The prefetch settings' old names, their new ones, and how an old value is applied.</summary>
+    public static readonly (string Old, string New, Action<PrefetchOptions, string> Apply)[] PrefetchRenames =
     [
-        ("AccuracyWindow", nameof(Prefetching.PrefetchOptions.PrecisionWindow)),
-        ("ConfidenceAccuracyWindow", nameof(Prefetching.PrefetchOptions.RecentPrecisionWindow)),
-        ("InitialAccuracy", nameof(Prefetching.PrefetchOptions.InitialPrecision)),
+        ("AccuracyWindow", nameof(PrefetchOptions.PrecisionWindow), static (o, v) => SetInt(v, n => o.PrecisionWindow = n)),
+        ("ConfidenceAccuracyWindow", nameof(PrefetchOptions.RecentPrecisionWindow), static (o, v) => SetInt(v, n => o.RecentPrecisionWindow = n)),
+        ("InitialAccuracy", nameof(PrefetchOptions.InitialPrecision), static (o, v) => SetDouble(v, d => o.InitialPrecision = d)),
     ];
 
     public void Configure(PredictiveLoadingOptions options)
@@ -31,22 +32,29 @@ internal sealed class LegacySettings(IConfiguration section) : IConfigureOptions
         Apply(nameof(StrategyOptions.Conservative), options.Strategies.Conservative);
 
         IConfigurationSection prefetch = section.GetSection(nameof(PredictiveLoadingOptions.Prefetch));
-        if (Legacy(prefetch, "AccuracyWindow", nameof(Prefetching.PrefetchOptions.PrecisionWindow)) is { } window
-            && int.TryParse(window, NumberStyles.Integer, CultureInfo.InvariantCulture, out int precisionWindow))
+        foreach ((string oldName, string newName, Action<PrefetchOptions, string> apply) in PrefetchRenames)
         {
-            options.Prefetch.PrecisionWindow = precisionWindow;
+            if (Legacy(prefetch, oldName, newName) is { } value)
+            {
+                apply(options.Prefetch, value);
+            }
         }
+    }
 
-        if (Legacy(prefetch, "ConfidenceAccuracyWindow", nameof(Prefetching.PrefetchOptions.RecentPrecisionWindow)) is { } recent
-            && int.TryParse(recent, NumberStyles.Integer, CultureInfo.InvariantCulture, out int recentWindow))
+    // A value that does not parse is ignored (the option keeps its value); the deprecation warning still names the key.
+    private static void SetInt(string value, Action<int> set)
+    {
+        if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int parsed))
         {
-            options.Prefetch.RecentPrecisionWindow = recentWindow;
+            set(parsed);
         }
+    }
 
-        if (Legacy(prefetch, "InitialAccuracy", nameof(Prefetching.PrefetchOptions.InitialPrecision)) is { } initial
-            && double.TryParse(initial, NumberStyles.Float, CultureInfo.InvariantCulture, out double initialPrecision))
+    private static void SetDouble(string value, Action<double> set)
+    {
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
         {
-            options.Prefetch.InitialPrecision = initialPrecision;
+            set(parsed);
         }
     }
 
@@ -58,11 +66,7 @@ internal sealed class LegacySettings(IConfiguration section) : IConfigureOptions
         IConfigurationSection settings = section.GetSection(nameof(PredictiveLoadingOptions.Strategies)).GetSection(name);
         if (Legacy(settings, ConfidenceThreshold, nameof(PrefetchStrategyOptions.ProbabilityThreshold)) is { } legacy)
         {
-            // A value that does not parse is left to validation: it keeps the default, and the warning names the key.
-            if (double.TryParse(legacy, NumberStyles.Float, CultureInfo.InvariantCulture, out double threshold))
-            {
-                strategy.ProbabilityThreshold = threshold;
-            }
+            SetDouble(legacy, threshold => strategy.ProbabilityThreshold = threshold);
         }
     }
 }
