@@ -20,8 +20,8 @@ internal static class CiGuard
 {
     /// <summary>
     /// Decorator Get/GetAsync hit over the raw MemoryDistributedCache. Target 1.5 (1.25 in the open performance issue);
-    /// the limit adds the short job's margin. On a machine loaded several times over its cores this job can pass the
-    /// limit with unchanged code: <c>readpath</c> (alternating rounds in one process) tells a regression from load.
+    /// the limit adds the short job's margin. The short job can pass the limit with unchanged code on a shared machine,
+    /// so a ratio over it is measured again in alternating rounds in one process (<c>readpath</c>), which decides.
     /// Measured figures: docs/benchmarks.md.
     /// </summary>
     public const double DecoratorMaxRatio = 1.65;
@@ -120,11 +120,11 @@ internal static class CiGuard
         switch (name)
         {
             case nameof(DecoratorBenchmarks.DecoratedGet):
-                Ratio(summary, report, nameof(DecoratorBenchmarks.RawGet), DecoratorMaxRatio, failures);
+                DecoratorRatio(summary, report, nameof(DecoratorBenchmarks.RawGet), async: false, failures);
                 Extra(summary, allocated, nameof(DecoratorBenchmarks.RawGet), name, failures);
                 break;
             case nameof(DecoratorBenchmarks.DecoratedGetAsync):
-                Ratio(summary, report, nameof(DecoratorBenchmarks.RawGetAsync), DecoratorMaxRatio, failures);
+                DecoratorRatio(summary, report, nameof(DecoratorBenchmarks.RawGetAsync), async: true, failures);
                 Extra(summary, allocated, nameof(DecoratorBenchmarks.RawGetAsync), name, failures);
                 break;
             case nameof(HybridDecoratorBenchmarks.DecoratedGetOrCreateState):
@@ -184,6 +184,26 @@ internal static class CiGuard
         if (allocated > MaxExtraAllocatedBytes)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: allocates {allocated} B per call"));
+        }
+    }
+
+    // The short job times the raw and the decorated hit in separate processes, and on a shared 2-core machine the load
+    // moves between them: a ratio over the limit is measured again in alternating rounds in one process (readpath),
+    // against the same limit, and that measurement decides.
+    private static void DecoratorRatio(Summary summary, BenchmarkReport report, string baseline, bool async, List<string> failures)
+    {
+        var first = new List<string>();
+        Ratio(summary, report, baseline, DecoratorMaxRatio, first);
+        if (first.Count == 0)
+        {
+            return;
+        }
+
+        double confirmed = ReadPathComparison.HotKeyRatio(async);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{first[0]}; measured again in alternating rounds: {confirmed:0.00}x"));
+        if (confirmed > DecoratorMaxRatio)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{first[0]}, and {confirmed:0.00}x in alternating rounds"));
         }
     }
 
