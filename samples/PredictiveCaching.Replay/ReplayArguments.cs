@@ -21,7 +21,8 @@ internal sealed class ReplayArguments
                                      (add predictive-learned for the library with AddMachineLearning, trained in
                                      virtual time on the trace's past; it trains FastTree models, so it is slower;
                                      only-rhythm, only-expiry, only-successors, only-coaccess, only-sequences: the
-                                     library under Balanced with that one mechanism, Prefetch:Mechanisms)
+                                     library under Balanced with that one mechanism, Prefetch:Mechanisms;
+                                     without-rhythm, without-expiry, …: the same with every mechanism but that one)
           --all-policies             every policy, predictive-learned included
           --retrain-minutes <m>      predictive-learned: virtual minutes between trainings (default 20)
           --out <dir>                where results.csv and hit-ratio.png go (default: replay-results)

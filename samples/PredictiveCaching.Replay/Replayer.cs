@@ -32,10 +32,15 @@ public sealed class Replayer
         "only-successors",
         "only-coaccess",
         "only-sequences",
+        "without-rhythm",
+        "without-expiry",
+        "without-successors",
+        "without-coaccess",
+        "without-sequences",
     ];
 
     /// <summary>The policies run when none are named: all but <see cref="LearnedPolicy"/>, which trains models and is slow.</summary>
-    public static readonly IReadOnlyList<string> DefaultPolicies = [.. AllPolicies.Where(p => p != LearnedPolicy.PolicyName && !p.StartsWith("only-", StringComparison.Ordinal))];
+    public static readonly IReadOnlyList<string> DefaultPolicies = [.. AllPolicies.Where(p => p != LearnedPolicy.PolicyName && !p.StartsWith("only-", StringComparison.Ordinal) && !p.StartsWith("without-", StringComparison.Ordinal))];
 
     private readonly Func<IEnumerable<TraceRequest>> _openTrace;
     private readonly ReplaySettings _settings;
@@ -194,7 +199,7 @@ public sealed class Replayer
         return AllPolicies.Contains(name)
             && (parameter is null || name is RefreshAheadPolicy.PolicyName or SuccessorPolicy.PolicyName
                 || (name.StartsWith("predictive-", StringComparison.Ordinal) && name != LearnedPolicy.PolicyName)
-                || name.StartsWith("only-", StringComparison.Ordinal));
+                || name.StartsWith("only-", StringComparison.Ordinal) || name.StartsWith("without-", StringComparison.Ordinal));
     }
 
     private static IReplayPolicy Create(string spec, ReplayContext context, TraceClock clock)
@@ -202,7 +207,7 @@ public sealed class Replayer
         (string name, double? parameter) = PolicySpec.Parse(spec);
         if (!IsKnown(spec))
         {
-            throw new ArgumentException($"unknown policy '{spec}'; known: {string.Join(", ", AllPolicies)} (refresh-ahead, successor, predictive-aggressive/balanced/conservative and only-* take @<value>)", nameof(spec));
+            throw new ArgumentException($"unknown policy '{spec}'; known: {string.Join(", ", AllPolicies)} (refresh-ahead, successor, predictive-aggressive/balanced/conservative only-* and without-* take @<value>)", nameof(spec));
         }
 
         return name switch
@@ -215,17 +220,17 @@ public sealed class Replayer
             "predictive-conservative" => new PredictivePolicy(context, PrefetchStrategyKind.Conservative, parameter),
             LearnedPolicy.PolicyName => new LearnedPolicy(context),
             OraclePolicy.PolicyName => new OraclePolicy(context, clock),
-            _ => new PredictivePolicy(context, MechanismOf(name), parameter),
+            _ => new PredictivePolicy(context, name, MechanismsOf(name), parameter),
         };
     }
 
-    private static PrefetchMechanisms MechanismOf(string name)
+    private static PrefetchMechanisms MechanismsOf(string name)
     {
-        foreach ((string policy, PrefetchMechanisms mechanism) in PredictivePolicy.MechanismPolicies)
+        foreach ((string policy, PrefetchMechanisms mechanisms) in PredictivePolicy.MechanismPolicies)
         {
             if (policy == name)
             {
-                return mechanism;
+                return mechanisms;
             }
         }
 

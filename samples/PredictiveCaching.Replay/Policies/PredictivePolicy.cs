@@ -24,25 +24,33 @@ internal sealed class PredictivePolicy : IReplayPolicy
         Name = PolicySpec.Format("predictive-" + strategy.ToString().ToLowerInvariant(), threshold);
     }
 
-    /// <summary>The library under Balanced with one mechanism alone (<c>only-expiry</c>, <c>only-coaccess</c>, …).</summary>
-    public PredictivePolicy(ReplayContext context, PrefetchMechanisms mechanism, double? threshold)
+    /// <summary>
+    /// The library under Balanced with a chosen set of mechanisms: one alone (<c>only-expiry</c>, <c>only-coaccess</c>, …)
+    /// or all but one (<c>without-rhythm</c>, …), named by <see cref="MechanismPolicies"/>.
+    /// </summary>
+    public PredictivePolicy(ReplayContext context, string name, PrefetchMechanisms mechanisms, double? threshold)
     {
         _context = context;
-        _host = new LibraryHost(context, PrefetchStrategyKind.Balanced, withSource: true, threshold: threshold, mechanisms: mechanism);
-        Name = PolicySpec.Format(MechanismPolicyName(mechanism), threshold);
+        _host = new LibraryHost(context, PrefetchStrategyKind.Balanced, withSource: true, threshold: threshold, mechanisms: mechanisms);
+        Name = PolicySpec.Format(name, threshold);
     }
 
-    /// <summary>The mechanism-alone policies, by name.</summary>
-    public static IReadOnlyList<(string Name, PrefetchMechanisms Mechanism)> MechanismPolicies { get; } =
-    [
-        (MechanismPolicyName(PrefetchMechanisms.Rhythm), PrefetchMechanisms.Rhythm),
-        (MechanismPolicyName(PrefetchMechanisms.Expiry), PrefetchMechanisms.Expiry),
-        (MechanismPolicyName(PrefetchMechanisms.Successors), PrefetchMechanisms.Successors),
-        (MechanismPolicyName(PrefetchMechanisms.CoAccess), PrefetchMechanisms.CoAccess),
-        (MechanismPolicyName(PrefetchMechanisms.Sequences), PrefetchMechanisms.Sequences),
-    ];
+    /// <summary>The policies that run a subset of the mechanisms, by name: each mechanism alone, then all but each one.</summary>
+    public static IReadOnlyList<(string Name, PrefetchMechanisms Mechanisms)> MechanismPolicies { get; } = MechanismSubsets();
 
-    private static string MechanismPolicyName(PrefetchMechanisms mechanism) => "only-" + mechanism.ToString().ToLowerInvariant();
+    private static (string Name, PrefetchMechanisms Mechanisms)[] MechanismSubsets()
+    {
+        PrefetchMechanisms[] each = [PrefetchMechanisms.Rhythm, PrefetchMechanisms.Expiry, PrefetchMechanisms.Successors, PrefetchMechanisms.CoAccess, PrefetchMechanisms.Sequences];
+        var subsets = new (string, PrefetchMechanisms)[2 * each.Length];
+        for (int i = 0; i < each.Length; i++)
+        {
+            string mechanism = each[i].ToString().ToLowerInvariant();
+            subsets[i] = ("only-" + mechanism, each[i]);
+            subsets[each.Length + i] = ("without-" + mechanism, PrefetchMechanisms.All & ~each[i]);
+        }
+
+        return subsets;
+    }
 
     public string Name { get; }
 

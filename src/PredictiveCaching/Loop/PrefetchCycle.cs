@@ -45,6 +45,7 @@ internal sealed class PrefetchCycle : IDisposable
     private readonly List<Candidate> _candidates = [];
     private readonly List<RankedCandidate> _ranked = [];
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _settledKeys = new(StringComparer.Ordinal);
     private string? _pausedReason;
     private bool _reportedNoSource;
 
@@ -229,15 +230,22 @@ internal sealed class PrefetchCycle : IDisposable
     {
         _ranked.Clear();
         _keys.Clear();
+        _settledKeys.Clear();
         long presenceHorizon = now + (2 * _cycleTicks);
         foreach (Candidate proposed in _candidates)
         {
-            if (proposed.Key.Length == 0 || !_keys.Add(proposed.Key))
+            // A key proposed by several mechanisms is admitted when any of them is confident enough: each proposal is
+            // scored on its own evidence until one is ranked (or the key is found in flight or present).
+            if (proposed.Key.Length == 0 || _settledKeys.Contains(proposed.Key))
             {
                 continue;
             }
 
-            tally.Candidates++;
+            if (_keys.Add(proposed.Key))
+            {
+                tally.Candidates++;
+            }
+
             Candidate candidate = proposed;
             if (candidate.Entry is null && _tracker.TryGet(candidate.Key, out KeyAccessStatistics? tracked))
             {
@@ -247,6 +255,7 @@ internal sealed class PrefetchCycle : IDisposable
             if (_executor.IsInFlight(candidate.Key))
             {
                 tally.InFlight++;
+                _settledKeys.Add(candidate.Key);
                 continue;
             }
 
@@ -254,6 +263,7 @@ internal sealed class PrefetchCycle : IDisposable
             {
                 case PresenceCheck.Present:
                     tally.Present++;
+                    _settledKeys.Add(candidate.Key);
                     continue;
                 case PresenceCheck.Deferred:
                     tally.Deferred++;
@@ -262,7 +272,11 @@ internal sealed class PrefetchCycle : IDisposable
 
             ScoredCandidate scored = _scorer.Score(in candidate, now, strategy.LookaheadWindow, resources);
             tally.Scored++;
-            if (!_admission.TryRank(in scored, strategy, resources, rankByPriority, _ranked))
+            if (_admission.TryRank(in scored, strategy, resources, rankByPriority, _ranked))
+            {
+                _settledKeys.Add(candidate.Key);
+            }
+            else
             {
                 tally.BelowThreshold++;
             }

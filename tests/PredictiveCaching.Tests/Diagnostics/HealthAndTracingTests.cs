@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -53,12 +54,13 @@ public sealed class HealthAndTracingTests
     public async Task Cycle_WithListener_EmitsOneActivityPerCycleWithCandidates_NoneForIdleCyclesOrReads()
     {
         await using LoopHarness h = LoopHarness.Create();
-        var activities = new List<Activity>();
+        // Spans stop on the prefetch's thread as well as the cycle's: a plain list could lose one of two concurrent adds.
+        var activities = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == PredictiveCachingDiagnostics.ActivitySourceName,
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Add,
+            ActivityStopped = activities.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
 

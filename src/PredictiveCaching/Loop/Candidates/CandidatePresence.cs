@@ -54,6 +54,16 @@ internal sealed class CandidatePresence(CandidateExpiries expiries, CandidateCol
                 }
 
                 long refreshAt = nextRead - collector.Rhythm.LeadTicks(mean, entry.IntervalStandardDeviation, entry.LastTimeToLiveTicks);
+
+                // A copy that expires before the read is refreshed only as it expires, never while it still serves: an
+                // earlier refresh would start the new copy's life early and end it before reads the old one would have
+                // been followed by a fresh miss-and-load for.
+                long expiry = entry.ExpectedExpiryTicks;
+                if (entry.IsPresent && expiry != KeyAccessStatistics.NoExpiry)
+                {
+                    refreshAt = Math.Max(refreshAt, expiry - (presenceHorizonTicks - nowTicks));
+                }
+
                 if (nowTicks < refreshAt)
                 {
                     collector.Rhythm.Reschedule(entry, refreshAt);
