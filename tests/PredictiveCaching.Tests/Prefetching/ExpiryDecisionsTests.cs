@@ -156,6 +156,27 @@ public sealed class ExpiryDecisionsTests
         Assert.True(hitsLate >= 80, $"hits in the last ten rounds: {hitsLate} of 100; used {status.PrefetchesUsed}, wasted {status.PrefetchesWasted}");
     }
 
+    [Fact]
+    public void Estimate_BeforeAnyOutcome_ACopyReadSeveralTimesLateIsLikelierWantedThanOneReadOnceLate()
+    {
+        var bins = new ExpiryOutcomeBins();
+        KeyAccessStatistics once = Written("once", 0);
+        once.RecordRead(hit: true, 10, 55 * Second);
+        KeyAccessStatistics several = Written("several", 0);
+        several.RecordRead(hit: true, 10, 20 * Second);
+        several.RecordRead(hit: true, 10, 55 * Second);
+        KeyAccessStatistics early = Written("early", 0);
+        early.RecordRead(hit: true, 10, 5 * Second);
+
+        double onceLate = bins.Estimate(ExpiryOutcomeBins.BinOf(once, 60 * Second, 60 * Second));
+        double severalLate = bins.Estimate(ExpiryOutcomeBins.BinOf(several, 60 * Second, 60 * Second));
+        double readEarly = bins.Estimate(ExpiryOutcomeBins.BinOf(early, 60 * Second, 60 * Second));
+
+        Assert.True(severalLate > onceLate && onceLate > readEarly, $"several late {severalLate}, once late {onceLate}, early {readEarly}");
+        Assert.True(severalLate >= 0.7, $"several late {severalLate}: a copy read again late in its life starts above Balanced's threshold");
+        Assert.True(onceLate < 0.7, $"once late {onceLate}: one late read alone waits for evidence under Balanced");
+    }
+
     private static KeyAccessStatistics Written(string key, long nowTicks)
     {
         var entry = new KeyAccessStatistics(key);

@@ -23,6 +23,7 @@ internal sealed class ExpiryOutcomeBins
     private const double Borrowed = 4d;
     private const double DecayAt = 2_000d;
     private const double LateReadPrior = 0.85;
+    private const double SingleLateReadPrior = 0.5;
     private const double OtherPrior = 0.2;
 
     private readonly double[] _fineReads = new double[FineCount];
@@ -67,9 +68,11 @@ internal sealed class ExpiryOutcomeBins
     {
         int coarse = bin / (RhythmLevels * ReadCountLevels * PreviousLevels);
 
-        // Before any outcome is known, a copy read late in its life is taken as wanted again and others as not: the
-        // refresh-ahead rule, which the data then corrects within a few outcomes of each situation.
-        double start = coarse % LatenessLevels >= 2 ? LateReadPrior : OtherPrior;
+        // Before any outcome is known, a copy read more than once and late in its life is taken as wanted again, one
+        // read once late is an even chance, and others as not: the refresh-ahead rule, made stricter where its
+        // evidence is one read, which the data then corrects within a few outcomes of each situation. On short traces
+        // most decisions are taken before any of their outcomes is known, so this start is what they follow.
+        double start = coarse % LatenessLevels < 2 ? OtherPrior : coarse / LatenessLevels >= 2 ? LateReadPrior : SingleLateReadPrior;
         double byCopy = (_coarseReads[coarse] + (Borrowed * start)) / (_coarseTotal[coarse] + Borrowed);
         return (_fineReads[bin] + (Borrowed * byCopy)) / (_fineTotal[bin] + Borrowed);
     }
