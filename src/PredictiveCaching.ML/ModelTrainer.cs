@@ -404,7 +404,23 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
             Precision = judgedOnDecisions ? candidate.Precision : double.NaN,
             HeuristicMissesAvoided = judgedOnDecisions ? heuristic.MissesAvoided : double.NaN,
             HeuristicPrecision = judgedOnDecisions ? heuristic.Precision : double.NaN,
+            Reliability = judgedOnDecisions ? ReliabilityTable.OfModel(trained, holdout) : [],
+            HeuristicReliability = judgedOnDecisions ? ReliabilityTable.OfHeuristic(holdout) : [],
+            FeatureImportances = RankImportances(result.Importances),
         };
+    }
+
+    private KeyValuePair<string, double>[] RankImportances(double[] importances)
+    {
+        IReadOnlyList<string> names = _schema.Names;
+        var ranked = new KeyValuePair<string, double>[Math.Min(names.Count, importances.Length)];
+        for (int i = 0; i < ranked.Length; i++)
+        {
+            ranked[i] = new KeyValuePair<string, double>(names[i], importances[i]);
+        }
+
+        Array.Sort(ranked, static (a, b) => b.Value.CompareTo(a.Value));
+        return ranked;
     }
 
     private static bool HasDecisions(LabelledSample[] holdout)

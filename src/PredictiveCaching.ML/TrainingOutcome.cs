@@ -77,4 +77,18 @@ public sealed class TrainingOutcome
 
     /// <summary>Gets the heuristic's precision on the same decisions; NaN when none was judged.</summary>
     public double HeuristicPrecision { get; init; } = double.NaN;
+
+    /// <summary>
+    /// Gets the new model's reliability on the held-out decisions a model would make, in ten bins of predicted
+    /// probability (with the shift of <see cref="OperatingPointShift"/>, as it would be used); empty when none was judged.
+    /// </summary>
+    public IReadOnlyList<ReliabilityBin> Reliability { get; init; } = [];
+
+    /// <summary>Gets the heuristic's reliability on the same decisions; empty when none was judged.</summary>
+    public IReadOnlyList<ReliabilityBin> HeuristicReliability { get; init; } = [];
+
+    /// <summary>
+    /// Gets the new model's feature importances (gain-based, summing to 1), highest first; empty when none was trained.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, double>> FeatureImportances { get; init; } = [];
 }

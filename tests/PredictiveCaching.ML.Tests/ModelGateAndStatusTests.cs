@@ -89,6 +89,49 @@ public sealed class ModelGateAndStatusTests
     }
 
     [Fact]
+    public async Task TrainAsync_JudgedOnDecisions_ReportsReliabilityOfModelAndHeuristicOnTheSameDecisions_AndRankedImportances()
+    {
+        using MlHarness h = CreateSut();
+        AddDecisions(h, 3000, Heuristic.Perfect);
+
+        TrainingOutcome outcome = await h.Trainer.TrainAsync();
+
+        Assert.Equal(10, outcome.Reliability.Count);
+        Assert.Equal(10, outcome.HeuristicReliability.Count);
+        int modelDecisions = 0, heuristicDecisions = 0;
+        for (int i = 0; i < 10; i++)
+        {
+            ReliabilityBin m = outcome.Reliability[i];
+            Assert.Equal(i / 10d, m.Lower, 12);
+            Assert.Equal((i + 1) / 10d, m.Upper, 12);
+            if (m.Samples > 0)
+            {
+                Assert.InRange(m.MeanPredicted, m.Lower, m.Upper);
+                Assert.InRange(m.Observed, 0d, 1d);
+            }
+
+            modelDecisions += m.Samples;
+            heuristicDecisions += outcome.HeuristicReliability[i].Samples;
+        }
+
+        Assert.Equal(outcome.JudgedDecisions, modelDecisions);
+        Assert.Equal(outcome.JudgedDecisions, heuristicDecisions);
+
+        // The heuristic said 0.05 for every key not read and 0.95 for every key read: two bins, observed 0 and 1.
+        Assert.Equal(0d, outcome.HeuristicReliability[0].Observed);
+        Assert.Equal(1d, outcome.HeuristicReliability[9].Observed);
+        Assert.Equal(outcome.JudgedDecisions, outcome.HeuristicReliability[0].Samples + outcome.HeuristicReliability[9].Samples);
+
+        Assert.NotEmpty(outcome.FeatureImportances);
+        for (int i = 1; i < outcome.FeatureImportances.Count; i++)
+        {
+            Assert.True(outcome.FeatureImportances[i - 1].Value >= outcome.FeatureImportances[i].Value);
+        }
+
+        Assert.Equal(1d, outcome.FeatureImportances.Sum(f => f.Value), 6);
+    }
+
+    [Fact]
     public async Task TrainAsync_HeuristicAlreadyKnowsEveryOutcome_ModelIsRejectedAsWorseThanTheHeuristic_AndNotUsed()
     {
         using MlHarness h = CreateSut();

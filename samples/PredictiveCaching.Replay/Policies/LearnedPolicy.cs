@@ -34,6 +34,7 @@ internal sealed class LearnedPolicy : IReplayPolicy
     private readonly int _minSamples;
     private long _nextSample = long.MinValue;
     private long _nextTraining = long.MinValue;
+    private TrainingOutcome? _lastJudged;
 
     public LearnedPolicy(ReplayContext context)
     {
@@ -77,7 +78,35 @@ internal sealed class LearnedPolicy : IReplayPolicy
         {
             Console.Error.WriteLine("    " + training);
         }
+
+        if (_lastJudged is { } judged)
+        {
+            Console.Error.WriteLine($"  {PolicyName}: the last judged training's held-out decisions ({judged.JudgedDecisions}), reliability by predicted probability:");
+            Console.Error.WriteLine("    | predicted | decisions | weight | model: mean predicted | model: observed | heuristic: decisions | heuristic: mean predicted | heuristic: observed |");
+            Console.Error.WriteLine("    |---|---:|---:|---:|---:|---:|---:|---:|");
+            for (int i = 0; i < judged.Reliability.Count; i++)
+            {
+                ReliabilityBin m = judged.Reliability[i];
+                ReliabilityBin h = judged.HeuristicReliability[i];
+                Console.Error.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"    | {m.Lower:0.0}–{m.Upper:0.0} | {m.Samples} | {m.Weight:0} | {Cell(m.MeanPredicted)} | {Cell(m.Observed)} | {h.Samples} | {Cell(h.MeanPredicted)} | {Cell(h.Observed)} |"));
+            }
+
+            var importances = new List<string>();
+            foreach (KeyValuePair<string, double> feature in judged.FeatureImportances)
+            {
+                if (importances.Count < 8)
+                {
+                    importances.Add(string.Create(CultureInfo.InvariantCulture, $"{feature.Key} {feature.Value:0.000}"));
+                }
+            }
+
+            Console.Error.WriteLine("    importances: " + string.Join(", ", importances));
+        }
     }
+
+    private static string Cell(double value) => double.IsNaN(value) ? "–" : value.ToString("0.000", CultureInfo.InvariantCulture);
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
@@ -104,6 +133,11 @@ internal sealed class LearnedPolicy : IReplayPolicy
 
         _nextTraining = now + _retrainTicks;
         TrainingOutcome outcome = await _trainer.TrainAsync().ConfigureAwait(false);
+        if (outcome.Reliability.Count > 0)
+        {
+            _lastJudged = outcome;
+        }
+
         Trainings.Add(string.Create(
             CultureInfo.InvariantCulture,
             $"t+{TimeSpan.FromTicks(now - TraceClock.Start.UtcTicks).TotalMinutes:0.0} min: {outcome.Status}, {_trainer.LabelledSampleCount} samples, log-loss {outcome.LogLoss:0.0000} vs {outcome.PreviousLogLoss:0.0000}, AUC {outcome.Auc:0.000}, {outcome.Duration.TotalSeconds:0.0} s; {outcome.Message}"));
