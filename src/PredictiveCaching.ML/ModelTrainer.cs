@@ -316,7 +316,7 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         var stopwatch = Stopwatch.StartNew();
         // Above the model in use, which may be a shared one another instance trained: versions rise across instances.
         int version = Math.Max(_nextVersion, _active.Current is TreeModel inUse ? inUse.Metadata.Version + 1 : 1);
-        IReadOnlyList<DroppedFeature> dropped = Volatile.Read(ref _nextDropped);
+        IReadOnlyList<DroppedFeature> dropped = CalendarCoverage.WithUncovered(Volatile.Read(ref _nextDropped), _schema.Names, samples);
         int positives = 0;
         foreach (LabelledSample s in samples)
         {

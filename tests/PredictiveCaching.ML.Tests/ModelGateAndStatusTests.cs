@@ -17,6 +17,8 @@ namespace PredictiveCaching.MachineLearning.Tests;
 /// </summary>
 public sealed class ModelGateAndStatusTests
 {
+    private const int ClockFeatures = 8;
+
     private static MlHarness CreateSut(Action<MachineLearningOptions>? configure = null) =>
         MlHarness.Create(o =>
         {
@@ -46,7 +48,16 @@ public sealed class ModelGateAndStatusTests
         long start = h.Time.GetUtcNow().UtcTicks;
         for (int i = 0; i < count; i++)
         {
-            float[] features = SyntheticSamples.LabelledRow(random, featureCount, out bool label);
+            // The rule lives in the columns after the eight clock features, which hold noise: a training whose samples
+            // span less than two of a clock feature's periods (these span minutes) leaves that feature out.
+            float[] rule = SyntheticSamples.LabelledRow(random, featureCount - ClockFeatures, out bool label);
+            float[] features = new float[featureCount];
+            for (int c = 0; c < ClockFeatures; c++)
+            {
+                features[c] = (float)(random.NextDouble() * 10d);
+            }
+
+            rule.CopyTo(features, ClockFeatures);
             label ^= flip;
             float p = heuristic switch
             {

@@ -30,7 +30,10 @@ public sealed class TreeModelMetadata
     /// <summary>Gets the lookahead window the labels were cut with.</summary>
     public TimeSpan Lookahead { get; init; }
 
-    /// <summary>Gets the features the model was trained without (their importance fell below the threshold in the previous model).</summary>
+    /// <summary>
+    /// Gets the features the model was trained without: their importance fell below the threshold in the previous model,
+    /// or (importance and threshold NaN) they are clock features whose period the samples did not span twice.
+    /// </summary>
     public IReadOnlyList<DroppedFeature> DroppedFeatures { get; init; } = [];
 }
 
