@@ -48,6 +48,7 @@ public sealed class AccessTracker
     private readonly int _maxPartners;
     private readonly long _partnerTableBytes;
     private readonly long _successorGapTicks;
+    private readonly AdmissionSketch? _admission;
     private KeyAccessStatistics? _lastRead;
     private int _count;
     private int _protectedCount;
@@ -81,7 +82,21 @@ public sealed class AccessTracker
         _partnerTableBytes = PartnerTableBytes(options.MaxPartners);
         _entries = new ConcurrentDictionary<string, KeyAccessStatistics>(StringComparer.Ordinal);
         _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (options.AdmissionReads > 1)
+        {
+            _admission = new AdmissionSketch(AdmissionSketchWords(options), options.AdmissionReads);
+        }
     }
+
+    /// <summary>
+    /// The doorkeeper's size: one 8-byte word per key of the bound, at most one per 256 B of the byte bound (no tracked
+    /// key takes less), so the sketch never takes more than 1/32 of what the tracker may.
+    /// </summary>
+    internal static int AdmissionSketchWords(TrackingOptions options) =>
+        (int)Math.Min(options.MaxTrackedKeys, Math.Max(64L, options.MaxTrackedBytes / 256));
+
+    /// <summary>Gets the admission doorkeeper, or <see langword="null"/> when every key is tracked from its first read.</summary>
+    internal AdmissionSketch? Admission => _admission;
 
     private int _tagInvalidationEpoch;
     private int _pendingTagInvalidations;
@@ -164,6 +179,60 @@ public sealed class AccessTracker
         foreach (KeyValuePair<string, KeyAccessStatistics> pair in _entries)
         {
             yield return pair.Value;
+        }
+    }
+
+    /// <summary>
+    /// Records a read when the key is tracked or this read admits it (<see cref="TrackingOptions.AdmissionReads"/>);
+    /// otherwise only the doorkeeper counts it, without allocating. The decorator's read path.
+    /// </summary>
+    /// <returns><see langword="true"/> when the read was recorded on <paramref name="entry"/>.</returns>
+    internal bool TryRecordRead(string key, bool hit, long size, long nowTicks, out ReadOutcome outcome, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out KeyAccessStatistics? entry)
+    {
+        if (!_entries.TryGetValue(key, out entry))
+        {
+            if (_admission is not null && !_admission.RecordRead(key))
+            {
+                outcome = ReadOutcome.None;
+                return false;
+            }
+
+            entry = Admit(key);
+        }
+
+        outcome = entry.RecordRead(hit, size, nowTicks);
+        return true;
+    }
+
+    /// <summary>
+    /// The entry an application write (or removal) fences and records on, admitted whatever the doorkeeper says: the
+    /// fence needs it, and the copy's expiry is what expiry decisions need when the key is read again. When the
+    /// doorkeeper saw the key read (the miss before a cache-aside write, not admitted), that read is folded into the new
+    /// entry at <paramref name="nowTicks"/>, so the key counts as read once, as it would have without the doorkeeper.
+    /// </summary>
+    internal KeyAccessStatistics GetOrAddForWrite(string key, long nowTicks)
+    {
+        if (_entries.TryGetValue(key, out KeyAccessStatistics? existing))
+        {
+            return existing;
+        }
+
+        bool wasRead = _admission is not null && _admission.WasRead(key);
+        KeyAccessStatistics created = Admit(key);
+        if (wasRead)
+        {
+            created.RecordEarlierRead(nowTicks);
+        }
+
+        return created;
+    }
+
+    /// <summary>Lets the key's next read through the doorkeeper (a key the application hints it will read).</summary>
+    internal void ExpectRead(string key)
+    {
+        if (_admission is not null && !_entries.ContainsKey(key))
+        {
+            _admission.Expect(key);
         }
     }
 
