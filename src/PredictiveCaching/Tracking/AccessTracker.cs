@@ -61,6 +61,10 @@ public sealed class AccessTracker
     private long _evictedReads;
     private long _evictedHits;
 
+    // Reads the doorkeeper did not admit, counted for CountReads only (a read folded into an entry later leaves them).
+    private long _unadmittedReads;
+    private long _unadmittedHits;
+
     /// <summary>Initializes a new instance of the <see cref="AccessTracker"/> class.</summary>
     /// <param name="options">The tracking options.</param>
     public AccessTracker(IOptions<PredictiveLoadingOptions> options)
@@ -140,15 +144,15 @@ public sealed class AccessTracker
     public long Evictions => Interlocked.Read(ref _evictions);
 
     /// <summary>
-    /// Counts every read recorded since start: the tracked keys' counts plus those of evicted keys. It walks the tracked
-    /// keys, so it is for metric collection (every few seconds), not for the read path — which then needs no counter of
-    /// its own.
+    /// Counts every read recorded since start: the tracked keys' counts plus those of evicted keys and the reads the
+    /// admission doorkeeper did not admit. It walks the tracked keys, so it is for metric collection (every few seconds),
+    /// not for the read path — which then needs no counter of its own for a tracked key.
     /// </summary>
     /// <returns>The reads and the hits among them.</returns>
     public (long Reads, long Hits) CountReads()
     {
-        long reads = Interlocked.Read(ref _evictedReads);
-        long hits = Interlocked.Read(ref _evictedHits);
+        long reads = Interlocked.Read(ref _evictedReads) + Interlocked.Read(ref _unadmittedReads);
+        long hits = Interlocked.Read(ref _evictedHits) + Interlocked.Read(ref _unadmittedHits);
         foreach (KeyValuePair<string, KeyAccessStatistics> pair in _entries)
         {
             reads += pair.Value.ReadCount;
@@ -193,6 +197,13 @@ public sealed class AccessTracker
         {
             if (_admission is not null && !_admission.RecordRead(key))
             {
+                // Counted exactly: this path already costs a hash and a sketch update, and the reads metric needs it.
+                Interlocked.Increment(ref _unadmittedReads);
+                if (hit)
+                {
+                    Interlocked.Increment(ref _unadmittedHits);
+                }
+
                 outcome = ReadOutcome.None;
                 return false;
             }
@@ -219,9 +230,10 @@ public sealed class AccessTracker
 
         bool wasRead = _admission is not null && _admission.WasRead(key);
         KeyAccessStatistics created = Admit(key);
-        if (wasRead)
+        if (wasRead && created.RecordEarlierRead(nowTicks))
         {
-            created.RecordEarlierRead(nowTicks);
+            // The read now counts on the entry (as a miss: cache-aside writes after one), no longer as unadmitted.
+            Interlocked.Decrement(ref _unadmittedReads);
         }
 
         return created;

@@ -26,7 +26,7 @@ namespace PredictiveCaching.Tracking;
 /// Sized from the tracking bound: one 8-byte word per tracked key of <see cref="TrackingOptions.MaxTrackedKeys"/>
 /// (at most one per 256 B of <see cref="TrackingOptions.MaxTrackedBytes"/>, no entry being smaller), at least one
 /// block; the period is half the words, so at its end about one remembered key per word (eight per block) and, with
-/// four counters chosen among 32 each, a key never read is taken for one read before about once in 400 reads.
+/// four counters chosen among 32 each, a key never read is taken for one read before about once in 750 reads.
 /// </para>
 /// <para>
 /// Thread safety: none, on purpose. Racing readers may lose each other's increment to a word, or write back a word a

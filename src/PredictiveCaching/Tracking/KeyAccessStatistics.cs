@@ -320,16 +320,20 @@ public sealed class KeyAccessStatistics
     /// application's write that admitted it), at <paramref name="nowTicks"/>: only when no read is recorded yet, and
     /// without touching what the entry knows of the copy.
     /// </summary>
-    internal void RecordEarlierRead(long nowTicks)
+    /// <returns><see langword="true"/> when the read was counted.</returns>
+    internal bool RecordEarlierRead(long nowTicks)
     {
         using (Acquire())
         {
-            if (_readCount == 0)
+            if (_readCount != 0)
             {
-                _readCount = 1;
-                _firstReadTicks = nowTicks;
-                _lastReadTicks = nowTicks;
+                return false;
             }
+
+            _readCount = 1;
+            _firstReadTicks = nowTicks;
+            _lastReadTicks = nowTicks;
+            return true;
         }
     }
 

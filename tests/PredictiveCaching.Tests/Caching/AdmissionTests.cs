@@ -116,6 +116,22 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public void CountReads_ReadsNotAdmitted_AreCounted_AFoldedMissOnce()
+    {
+        var inner = new FakeDistributedCache();
+        PredictiveDistributedCache sut = CreateSut(inner);
+        inner.Set("elsewhere", Value, new DistributedCacheEntryOptions());
+
+        sut.Get("elsewhere");
+        sut.Get("once");
+        sut.Get("aside");
+        sut.Set("aside", Value, new DistributedCacheEntryOptions());
+        sut.Get("aside");
+
+        Assert.Equal((4L, 2L), _tracker.CountReads());
+    }
+
+    [Fact]
     public void Set_KeyNeverRead_IsTrackedWithoutAnInventedRead()
     {
         PredictiveDistributedCache sut = CreateSut(new FakeDistributedCache());
