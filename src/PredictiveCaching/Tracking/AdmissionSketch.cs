@@ -31,7 +31,8 @@ namespace PredictiveCaching.Tracking;
 /// <para>
 /// Thread safety: none, on purpose. Racing readers may lose each other's increment to a word, or write back a word a
 /// halving just halved; either only perturbs counts that are estimates already, and the read path takes no lock and no
-/// locked instruction. Halving runs on the thread whose read ends a period (about 0.1 ns per word), at most one at a time.
+/// locked instruction. Halving is one pass over the table on the thread whose read ends a period, at most one at a time
+/// (amortised, one word per two reads).
 /// </para>
 /// </remarks>
 internal sealed class AdmissionSketch

@@ -217,6 +217,31 @@ public sealed class AdmissionTests
         Assert.InRange(sut.Count - hotKeys + sut.Evictions, 0, coldKeys / 200);
     }
 
+    [Fact]
+    public void TryRecordRead_FourThreadsOfDistinctAndSharedKeys_SharedKeysTracked_CountsExact()
+    {
+        const int threads = 4;
+        const int readsPerThread = 200_000;
+        var sut = new AccessTracker(new TrackingOptions { MaxTrackedKeys = 10_000 });
+        string[] shared = Enumerable.Range(0, 100).Select(i => "shared:" + i).ToArray();
+        string[][] distinct = Enumerable.Range(0, threads)
+            .Select(t => Enumerable.Range(0, readsPerThread).Select(i => $"t{t}:{i}").ToArray()).ToArray();
+
+        // The sketch is lossy under races by design; what must hold is that nothing throws, tracked counts stay exact
+        // and keys every thread keeps reading are admitted.
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            for (int i = 0; i < readsPerThread; i++)
+            {
+                sut.TryRecordRead(distinct[t][i], false, -1, i, out _, out _);
+                sut.TryRecordRead(shared[i % shared.Length], true, 1, i, out _, out _);
+            }
+        });
+
+        Assert.All(shared, key => Assert.True(sut.TryGet(key, out _), key + " is not tracked."));
+        Assert.Equal((2L * threads * readsPerThread, (long)threads * readsPerThread), sut.CountReads());
+    }
+
     private PredictiveDistributedCache CreateSut(IDistributedCache inner) => new(inner, Recorder(_tracker), ownsInner: false);
 
     private AccessRecorder Recorder(AccessTracker tracker) =>
