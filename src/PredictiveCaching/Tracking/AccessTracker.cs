@@ -15,6 +15,11 @@ namespace PredictiveCaching.Tracking;
 /// A flood of one-read keys therefore only ever evicts other one-read keys.
 /// </para>
 /// <para>
+/// In front of that, reads through the decorator pass an admission doorkeeper (<see cref="TrackingOptions.AdmissionReads"/>):
+/// a key not tracked gets an entry on its second read, its first only counting in a fixed count-min sketch, so a key
+/// read once takes no entry at all. Application writes, prefetches and hinted keys are admitted on first sight.
+/// </para>
+/// <para>
 /// The bound is on keys (<see cref="TrackingOptions.MaxTrackedKeys"/>) and on bytes
 /// (<see cref="TrackingOptions.MaxTrackedBytes"/>), whichever is reached first; the same policy evicts for both, and the
 /// protected share applies to both. Bytes are an estimate per key, counted when a key is admitted, when its successor
