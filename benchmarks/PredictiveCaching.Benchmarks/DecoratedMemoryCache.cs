@@ -12,11 +12,11 @@ internal sealed class DecoratedMemoryCache : IDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public DecoratedMemoryCache()
+    public DecoratedMemoryCache(Action<PredictiveLoadingOptions>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddDistributedMemoryCache();
-        services.AddPredictiveLoading();
+        services.AddPredictiveLoading(configure);
         _provider = services.BuildServiceProvider();
         Decorated = _provider.GetRequiredService<IDistributedCache>();
         Raw = ((PredictiveDistributedCache)Decorated).InnerCache;

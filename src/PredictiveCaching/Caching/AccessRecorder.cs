@@ -20,8 +20,10 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Read(string key, byte[]? value)
     {
-        KeyAccessStatistics entry = ReadCore(key, value is not null, value is null ? -1 : value.LongLength);
-        HybridFraming.MarkIfFramed(entry, value);
+        if (ReadCore(key, value is not null, value is null ? -1 : value.LongLength) is { } entry)
+        {
+            HybridFraming.MarkIfFramed(entry, value);
+        }
     }
 
     public void Read(string key, bool hit, long size) => ReadCore(key, hit, size);
@@ -37,8 +39,12 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     {
         if (entry.IsEvicted)
         {
-            // Evicted while the read ran (a miss whose factory took long): recorded on the key's entry as it is now.
-            entry = ReadCore(key, hit, -1);
+            // Evicted while the read ran (a miss whose factory took long): recorded on the key's entry as it is now,
+            // admitted whatever the doorkeeper says, since HybridCache looked the key up through an entry already.
+            long now = _clock.UtcNowTicks();
+            ReadOutcome outcome = Tracker.RecordRead(key, hit, -1, now, linkToPrevious: false, out entry);
+            recentReads.Add(entry, now);
+            Count(outcome, entry);
         }
         else
         {
@@ -61,17 +67,25 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     /// </summary>
     public void HybridCreated(string key, DistributedCacheEntryOptions options)
     {
-        KeyAccessStatistics entry = Tracker.GetOrAddEntry(key);
-        if (entry.RecordWrite(-1, options, _clock.UtcNowTicks(), prefetched: false))
+        long now = _clock.UtcNowTicks();
+        KeyAccessStatistics entry = Tracker.GetOrAddForWrite(key, now);
+        if (entry.RecordWrite(-1, options, now, prefetched: false))
         {
             accuracy.RecordWasted();
         }
     }
 
-    private KeyAccessStatistics ReadCore(string key, bool hit, long size)
+    /// <returns>The key's entry, or <see langword="null"/> when the doorkeeper did not admit the key on this read.</returns>
+    private KeyAccessStatistics? ReadCore(string key, bool hit, long size)
     {
         long now = _clock.UtcNowTicks();
-        ReadOutcome outcome = Tracker.RecordRead(key, hit, size, now, linkToPrevious: false, out KeyAccessStatistics entry);
+        if (!Tracker.TryRecordRead(key, hit, size, now, out ReadOutcome outcome, out KeyAccessStatistics? entry))
+        {
+            // Not admitted: no entry, nothing allocated; the cycle still sees the read if the key has an entry by then.
+            recentReads.AddUntracked(key, now);
+            return null;
+        }
+
         recentReads.Add(entry, now);
         Count(outcome, entry);
         return entry;
@@ -98,7 +112,7 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     /// <returns>The key's entry and a prefetch write to wait for before writing, if one is in progress.</returns>
     public (KeyAccessStatistics Entry, Task? PrefetchWrite) BeginWrite(string key)
     {
-        KeyAccessStatistics entry = Tracker.GetOrAddEntry(key);
+        KeyAccessStatistics entry = Tracker.GetOrAddForWrite(key, _clock.UtcNowTicks());
         return (entry, entry.BeginApplicationWrite());
     }
 

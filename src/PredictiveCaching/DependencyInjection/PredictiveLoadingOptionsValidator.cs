@@ -36,6 +36,7 @@ internal sealed class PredictiveLoadingOptionsValidator : IValidateOptions<Predi
         failures.Duration(tracking + ":CoAccessWindow", options.Tracking.CoAccessWindow, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         failures.Between(tracking + ":MaxPartners", options.Tracking.MaxPartners, 0, 32);
         failures.Between(tracking + ":MinCoAccessCount", options.Tracking.MinCoAccessCount, 1, 1000);
+        failures.Between(tracking + ":AdmissionReads", options.Tracking.AdmissionReads, 1, 4);
         failures.Between(tracking + ":ProtectedShare", options.Tracking.ProtectedShare, 0.1, 0.95);
 
         const string resources = Root + ":Resources";

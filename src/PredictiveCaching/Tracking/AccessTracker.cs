@@ -15,6 +15,11 @@ namespace PredictiveCaching.Tracking;
 /// A flood of one-read keys therefore only ever evicts other one-read keys.
 /// </para>
 /// <para>
+/// In front of that, reads through the decorator pass an admission doorkeeper (<see cref="TrackingOptions.AdmissionReads"/>):
+/// a key not tracked gets an entry on its second read, its first only counting in a fixed count-min sketch, so a key
+/// read once takes no entry at all. Application writes, prefetches and hinted keys are admitted on first sight.
+/// </para>
+/// <para>
 /// The bound is on keys (<see cref="TrackingOptions.MaxTrackedKeys"/>) and on bytes
 /// (<see cref="TrackingOptions.MaxTrackedBytes"/>), whichever is reached first; the same policy evicts for both, and the
 /// protected share applies to both. Bytes are an estimate per key, counted when a key is admitted, when its successor
@@ -48,6 +53,7 @@ public sealed class AccessTracker
     private readonly int _maxPartners;
     private readonly long _partnerTableBytes;
     private readonly long _successorGapTicks;
+    private readonly AdmissionSketch? _admission;
     private KeyAccessStatistics? _lastRead;
     private int _count;
     private int _protectedCount;
@@ -59,6 +65,10 @@ public sealed class AccessTracker
     private long _evictions;
     private long _evictedReads;
     private long _evictedHits;
+
+    // Reads the doorkeeper did not admit, counted for CountReads only (a read folded into an entry later leaves them).
+    private long _unadmittedReads;
+    private long _unadmittedHits;
 
     /// <summary>Initializes a new instance of the <see cref="AccessTracker"/> class.</summary>
     /// <param name="options">The tracking options.</param>
@@ -81,7 +91,21 @@ public sealed class AccessTracker
         _partnerTableBytes = PartnerTableBytes(options.MaxPartners);
         _entries = new ConcurrentDictionary<string, KeyAccessStatistics>(StringComparer.Ordinal);
         _entriesBySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (options.AdmissionReads > 1)
+        {
+            _admission = new AdmissionSketch(AdmissionSketchWords(options), options.AdmissionReads);
+        }
     }
+
+    /// <summary>
+    /// The doorkeeper's size: one 8-byte word per key of the bound, at most one per 256 B of the byte bound (no tracked
+    /// key takes less), so the sketch never takes more than 1/32 of what the tracker may.
+    /// </summary>
+    internal static int AdmissionSketchWords(TrackingOptions options) =>
+        (int)Math.Min(options.MaxTrackedKeys, Math.Max(64L, options.MaxTrackedBytes / 256));
+
+    /// <summary>Gets the admission doorkeeper, or <see langword="null"/> when every key is tracked from its first read.</summary>
+    internal AdmissionSketch? Admission => _admission;
 
     private int _tagInvalidationEpoch;
     private int _pendingTagInvalidations;
@@ -125,15 +149,15 @@ public sealed class AccessTracker
     public long Evictions => Interlocked.Read(ref _evictions);
 
     /// <summary>
-    /// Counts every read recorded since start: the tracked keys' counts plus those of evicted keys. It walks the tracked
-    /// keys, so it is for metric collection (every few seconds), not for the read path — which then needs no counter of
-    /// its own.
+    /// Counts every read recorded since start: the tracked keys' counts plus those of evicted keys and the reads the
+    /// admission doorkeeper did not admit. It walks the tracked keys, so it is for metric collection (every few seconds),
+    /// not for the read path — which then needs no counter of its own for a tracked key.
     /// </summary>
     /// <returns>The reads and the hits among them.</returns>
     public (long Reads, long Hits) CountReads()
     {
-        long reads = Interlocked.Read(ref _evictedReads);
-        long hits = Interlocked.Read(ref _evictedHits);
+        long reads = Interlocked.Read(ref _evictedReads) + Interlocked.Read(ref _unadmittedReads);
+        long hits = Interlocked.Read(ref _evictedHits) + Interlocked.Read(ref _unadmittedHits);
         foreach (KeyValuePair<string, KeyAccessStatistics> pair in _entries)
         {
             reads += pair.Value.ReadCount;
@@ -164,6 +188,68 @@ public sealed class AccessTracker
         foreach (KeyValuePair<string, KeyAccessStatistics> pair in _entries)
         {
             yield return pair.Value;
+        }
+    }
+
+    /// <summary>
+    /// Records a read when the key is tracked or this read admits it (<see cref="TrackingOptions.AdmissionReads"/>);
+    /// otherwise only the doorkeeper counts it, without allocating. The decorator's read path.
+    /// </summary>
+    /// <returns><see langword="true"/> when the read was recorded on <paramref name="entry"/>.</returns>
+    internal bool TryRecordRead(string key, bool hit, long size, long nowTicks, out ReadOutcome outcome, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out KeyAccessStatistics? entry)
+    {
+        if (!_entries.TryGetValue(key, out entry))
+        {
+            if (_admission is not null && !_admission.RecordRead(key))
+            {
+                // Counted exactly: this path already costs a hash and a sketch update, and the reads metric needs it.
+                Interlocked.Increment(ref _unadmittedReads);
+                if (hit)
+                {
+                    Interlocked.Increment(ref _unadmittedHits);
+                }
+
+                outcome = ReadOutcome.None;
+                return false;
+            }
+
+            entry = Admit(key);
+        }
+
+        outcome = entry.RecordRead(hit, size, nowTicks);
+        return true;
+    }
+
+    /// <summary>
+    /// The entry an application write (or removal) fences and records on, admitted whatever the doorkeeper says: the
+    /// fence needs it, and the copy's expiry is what expiry decisions need when the key is read again. When the
+    /// doorkeeper saw the key read (the miss before a cache-aside write, not admitted), that read is folded into the new
+    /// entry at <paramref name="nowTicks"/>, so the key counts as read once, as it would have without the doorkeeper.
+    /// </summary>
+    internal KeyAccessStatistics GetOrAddForWrite(string key, long nowTicks)
+    {
+        if (_entries.TryGetValue(key, out KeyAccessStatistics? existing))
+        {
+            return existing;
+        }
+
+        bool wasRead = _admission is not null && _admission.WasRead(key);
+        KeyAccessStatistics created = Admit(key);
+        if (wasRead && created.RecordEarlierRead(nowTicks))
+        {
+            // The read now counts on the entry (as a miss: cache-aside writes after one), no longer as unadmitted.
+            Interlocked.Decrement(ref _unadmittedReads);
+        }
+
+        return created;
+    }
+
+    /// <summary>Lets the key's next read through the doorkeeper (a key the application hints it will read).</summary>
+    internal void ExpectRead(string key)
+    {
+        if (_admission is not null && !_entries.ContainsKey(key))
+        {
+            _admission.Expect(key);
         }
     }
 

@@ -315,6 +315,28 @@ public sealed class KeyAccessStatistics
         }
     }
 
+    /// <summary>
+    /// Counts a read the admission doorkeeper saw before the key had an entry (a miss, in cache-aside, just before the
+    /// application's write that admitted it), at <paramref name="nowTicks"/>: only when no read is recorded yet, and
+    /// without touching what the entry knows of the copy.
+    /// </summary>
+    /// <returns><see langword="true"/> when the read was counted.</returns>
+    internal bool RecordEarlierRead(long nowTicks)
+    {
+        using (Acquire())
+        {
+            if (_readCount != 0)
+            {
+                return false;
+            }
+
+            _readCount = 1;
+            _firstReadTicks = nowTicks;
+            _lastReadTicks = nowTicks;
+            return true;
+        }
+    }
+
     /// <summary>Remembers the size of a value a prefetch loaded but did not write, so the next prediction expects it.</summary>
     internal void RecordLoadedSize(long size)
     {

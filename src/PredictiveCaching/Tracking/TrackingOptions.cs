@@ -44,6 +44,16 @@ public sealed class TrackingOptions
     /// <value>Default 3; from 1 to 1 000.</value>
     public int MinCoAccessCount { get; set; } = 3;
 
+    /// <summary>
+    /// Gets or sets on which read a key that is not tracked gets a tracking entry: with 2, a key read once takes no
+    /// entry, only a few bits of a count-min sketch (the admission doorkeeper) that remembers it for a while; 1 tracks
+    /// every key from its first read. The sketch takes 8 B per key of <see cref="MaxTrackedKeys"/> (at most 1/32 of
+    /// <see cref="MaxTrackedBytes"/>) and forgets by halving its counts every half of that many reads of untracked keys.
+    /// Writes and prefetches always give the key an entry; keys the application hints are admitted on their first read.
+    /// </summary>
+    /// <value>Default 2; from 1 (no doorkeeper) to 4.</value>
+    public int AdmissionReads { get; set; } = 2;
+
     /// <summary>Gets or sets the share of <see cref="MaxTrackedKeys"/> (and of <see cref="MaxTrackedBytes"/>) reserved for keys read more than once.</summary>
     /// <value>Default 0.8; from 0.1 to 0.95.</value>
     public double ProtectedShare { get; set; } = 0.8;

@@ -16,7 +16,7 @@ public sealed class PredictiveDistributedCacheTests
     private static readonly DistributedCacheEntryOptions NoExpiry = new();
 
     private readonly FakeTimeProvider _time = new(Start);
-    private readonly AccessTracker _tracker = new(new TrackingOptions());
+    private readonly AccessTracker _tracker = new(new TrackingOptions { AdmissionReads = 1 });
 
     [Fact]
     public void Get_Miss_RecordsMissWithoutSize()

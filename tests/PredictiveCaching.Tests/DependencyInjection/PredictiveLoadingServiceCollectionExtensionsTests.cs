@@ -227,6 +227,23 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
         Assert.Contains("PredictiveLoading:Tracking:MaxTrackedBytes must be in [1048576, 68719476736]; was " + value, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("5")]
+    public async Task StartAsync_AdmissionReadsOutOfRange_FailsWithPathAndValue(string value)
+    {
+        IConfiguration configuration = Configuration(("PredictiveLoading:Tracking:AdmissionReads", value));
+        using IHost host = BuildHost(services =>
+        {
+            services.AddDistributedMemoryCache();
+            services.AddPredictiveLoading(configuration);
+        });
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("PredictiveLoading:Tracking:AdmissionReads must be in [1, 4]; was " + value, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task StartAsync_SeveralBadValues_ReportsEach()
     {

@@ -39,6 +39,9 @@ internal sealed class ApplicationHints(AccessTracker tracker) : ICandidateSource
                 break;
             }
 
+            // A hinted key is read because the application said so: its first read is not a one-off to keep out.
+            tracker.ExpectRead(key);
+
             taken++;
         }
 

@@ -68,7 +68,7 @@ internal sealed class CandidateCollector
     /// <summary>Proposes this cycle's candidates from the reads since the last cycle and the schedules that fell due.</summary>
     public void Collect(long nowTicks, List<Candidate> output)
     {
-        _reads.DrainFrom(_recentReads);
+        _reads.DrainFrom(_recentReads, _tracker);
         foreach (ReadHint read in _reads.All)
         {
             if (_lastLinked.Entry is { } previous)

@@ -14,12 +14,12 @@ internal sealed class CycleReads
     public List<KeyAccessStatistics> Keys { get; } = [];
 
     /// <summary>Drains <paramref name="recentReads"/> into this batch, replacing the previous one.</summary>
-    public void DrainFrom(RecentReads recentReads)
+    public void DrainFrom(RecentReads recentReads, AccessTracker? tracker = null)
     {
         All.Clear();
         Keys.Clear();
         _seen.Clear();
-        recentReads.Drain(All);
+        recentReads.Drain(All, tracker);
         foreach (ReadHint read in All)
         {
             if (!read.Entry.IsEvicted && _seen.Add(read.Entry))
