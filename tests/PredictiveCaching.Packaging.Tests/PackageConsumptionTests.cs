@@ -25,6 +25,16 @@ public sealed class PackageConsumptionTests : IDisposable
             string[] entries = [.. zip.Entries.Select(e => e.FullName)];
             Assert.Contains("README.md", entries);
             Assert.Contains("LICENSE", entries);
+            Assert.Contains("CHANGELOG.md", entries);
+            Assert.Contains("icon.png", entries);
+            using (var nuspec = new StreamReader(zip.GetEntry($"{id}.nuspec")!.Open()))
+            {
+                string manifest = await nuspec.ReadToEndAsync();
+                Assert.Contains("<icon>icon.png</icon>", manifest, StringComparison.Ordinal);
+                Assert.Contains("<releaseNotes>", manifest, StringComparison.Ordinal);
+                Assert.Contains("<repository type=\"git\"", manifest, StringComparison.Ordinal);
+            }
+
             Assert.Contains($"lib/net10.0/{id}.dll", entries);
             Assert.Contains($"lib/net10.0/{id}.xml", entries);
         }
