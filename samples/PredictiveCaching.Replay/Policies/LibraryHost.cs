@@ -75,14 +75,12 @@ internal sealed class LibraryHost : IAsyncDisposable
         _provider = services.BuildServiceProvider();
         Cache = _provider.GetRequiredService<IDistributedCache>();
         Loader = _provider.GetRequiredService<IPredictiveLoader>();
-        Tracker = _provider.GetRequiredService<AccessTracker>();
     }
 
     public IDistributedCache Cache { get; }
 
     public IPredictiveLoader Loader { get; }
 
-    public AccessTracker Tracker { get; }
 
     public IServiceProvider Services => _provider;
 

@@ -1,23 +1,21 @@
 using Microsoft.Extensions.Caching.Distributed;
 using PredictiveCaching.Replay.Readers;
 using PredictiveCaching.Strategies;
-using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Replay.Policies;
 
 /// <summary>
-/// Successor and sequential prefetch only, without any rhythm. The library cannot be configured to drop its rhythm
-/// candidates (every key read twice gets one, and the heuristic blends rhythm into every score), so this policy is a
-/// small replayer-side prefetcher over the library's own <see cref="AccessTracker"/>: the reads go through the real
-/// decorator (which learns the successor links), and once per cycle, for each key read since the last cycle,
+/// Successor and sequential prefetch only, as a replayer-side reference policy that keeps its own counts (the library's
+/// own successor mechanism alone is <c>only-successors</c>): reads go through the real decorator, each read within
+/// <see cref="SuccessorGap"/> of the previous one counts as that key's successor (at most four per key, Misra-Gries,
+/// as the library keeps them), and once per cycle, for each key read since the last cycle,
 /// <list type="bullet">
 /// <item>each successor whose share of the key's reads is at least <see cref="ReplaySettings.SuccessorThreshold"/>
-/// (links seen at least twice, as the library requires), and</item>
-/// <item>after <c>p:n-1</c> then <c>p:n</c> within the tracker's successor gap, <c>p:n+1</c> when the prefix's
+/// (links seen at least twice), and</item>
+/// <item>after <c>p:n-1</c> then <c>p:n</c> within the successor gap, <c>p:n+1</c> when the prefix's
 /// Laplace-smoothed continuation rate reaches the same threshold,</item>
 /// </list>
-/// is loaded unless a live copy is cached. The library's cycle runs only to link reads (no source is registered with
-/// it, so it prefetches nothing).
+/// is loaded unless a live copy is cached. No source is registered with the library, so it prefetches nothing itself.
 /// </summary>
 internal sealed class SuccessorPolicy : IReplayPolicy
 {
@@ -29,7 +27,9 @@ internal sealed class SuccessorPolicy : IReplayPolicy
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Reads, long Continued)> _prefixes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _lastRead = new(StringComparer.Ordinal);
-    private readonly SuccessorLink[] _links = new SuccessorLink[8];
+    private readonly Dictionary<string, Successors> _successors = new(StringComparer.Ordinal);
+    private string? _previousKey;
+    private long _previousTicks;
 
     private readonly double _threshold;
 
@@ -49,29 +49,50 @@ internal sealed class SuccessorPolicy : IReplayPolicy
 
     public void OnRequest(in TraceRequest request, bool hit)
     {
-        if (request.Operation == TraceOperation.Read)
+        if (request.Operation != TraceOperation.Read)
         {
-            _pending.Add(request.Key);
+            return;
         }
+
+        _pending.Add(request.Key);
+        long now = _context.Time.GetUtcNow().UtcTicks;
+
+        // Bounded: the counts only need the keys read lately; start over rather than grow with the trace.
+        if (_successors.Count > 200_000)
+        {
+            _successors.Clear();
+        }
+
+        if (!_successors.TryGetValue(request.Key, out Successors? own))
+        {
+            own = new Successors();
+            _successors[request.Key] = own;
+        }
+
+        own.Reads++;
+        if (_previousKey is not null && _previousKey != request.Key && now - _previousTicks <= SuccessorGap.Ticks
+            && _successors.TryGetValue(_previousKey, out Successors? previous))
+        {
+            previous.Count(request.Key);
+        }
+
+        _previousKey = request.Key;
+        _previousTicks = now;
     }
 
     public async Task OnCycleAsync()
     {
-        // The library links successors in its cycle (from the recent-reads ring), not on the read path; with no source
-        // registered the cycle links, then stops before scoring ("no prefetch source is registered").
         await _host.Loader.RunCycleAsync().ConfigureAwait(false);
         long now = _context.Time.GetUtcNow().UtcTicks;
         foreach (string key in _pending)
         {
-            if (_host.Tracker.TryGet(key, out KeyAccessStatistics? entry))
+            if (_successors.TryGetValue(key, out Successors? successors))
             {
-                int count = entry.GetSuccessors(_links);
-                long reads = Math.Max(1, entry.ReadCount);
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < successors.Keys.Length; i++)
                 {
-                    if (_links[i].Count / (double)reads >= _threshold)
+                    if (successors.Keys[i] is { } next && successors.Counts[i] >= 2 && successors.Counts[i] / (double)successors.Reads >= _threshold)
                     {
-                        Prefetch(_links[i].Successor.Key);
+                        Prefetch(next);
                     }
                 }
             }
@@ -118,6 +139,49 @@ internal sealed class SuccessorPolicy : IReplayPolicy
             && _context.Origin.TryLoadForPrefetch(key, _context.Inner, out byte[] value, out DistributedCacheEntryOptions options))
         {
             _context.Inner.Set(key, value, options);
+        }
+    }
+
+    /// <summary>A key's read count and its most frequent successors (Misra-Gries over four slots).</summary>
+    private sealed class Successors
+    {
+        public long Reads { get; set; }
+
+        public string?[] Keys { get; } = new string?[4];
+
+        public long[] Counts { get; } = new long[4];
+
+        public void Count(string successor)
+        {
+            int free = -1;
+            for (int i = 0; i < Keys.Length; i++)
+            {
+                if (Keys[i] == successor)
+                {
+                    Counts[i]++;
+                    return;
+                }
+
+                if (Keys[i] is null && free < 0)
+                {
+                    free = i;
+                }
+            }
+
+            if (free >= 0)
+            {
+                Keys[free] = successor;
+                Counts[free] = 1;
+                return;
+            }
+
+            for (int i = 0; i < Keys.Length; i++)
+            {
+                if (--Counts[i] == 0)
+                {
+                    Keys[i] = null;
+                }
+            }
         }
     }
 }

@@ -39,7 +39,8 @@ public sealed partial class CompiledTreeEnsemble
     /// <param name="right">The right child of each node (node index, or <c>~leaf</c>).</param>
     /// <param name="leafValues">The output of each leaf, already multiplied by its tree's weight.</param>
     /// <exception cref="ArgumentException">The arrays do not describe a well-formed ensemble.</exception>
-    public CompiledTreeEnsemble(
+    /// <remarks>Internal: the flat arrays are how trained and loaded models are compiled, not a format an application writes.</remarks>
+    internal CompiledTreeEnsemble(
         int featureCount,
         double bias,
         int[] roots,

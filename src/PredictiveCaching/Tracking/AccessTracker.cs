@@ -32,7 +32,7 @@ namespace PredictiveCaching.Tracking;
 /// it and the count (and bytes) can overshoot the bound by at most what the threads admitting keys at that instant add.
 /// </para>
 /// </remarks>
-public sealed class AccessTracker
+internal sealed class AccessTracker
 {
     private readonly ConcurrentDictionary<string, KeyAccessStatistics> _entries;
     private readonly ConcurrentDictionary<string, KeyAccessStatistics>.AlternateLookup<ReadOnlySpan<char>> _entriesBySpan;
