@@ -45,6 +45,11 @@ public sealed class BuiltInProbesTests
 
         monitor.SampleNow();
 
+        // Added by the library, ResourceMonitoring comes without the obsolete IResourceMonitor and its 1 s sampling loop.
+        Assert.DoesNotContain(host.Services.GetServices<IHostedService>(), s => s.GetType().Name == "ResourceMonitorService");
+#pragma warning disable EXTOBS0001
+        Assert.Null(host.Services.GetService<IResourceMonitor>());
+#pragma warning restore EXTOBS0001
         Assert.InRange(monitor.Current.Memory, double.Epsilon, 1d);
         Assert.True(double.IsNaN(monitor.Current.Cpu) || monitor.Current.Cpu is >= 0d and <= 1d, "cpu " + monitor.Current.Cpu);
         await host.StopAsync();
@@ -86,8 +91,31 @@ public sealed class BuiltInProbesTests
         Assert.Contains(ResourceMonitoringProbe.ContainerMemory, published);
         Assert.True(published.Distinct().Count() == published.Count, string.Join(", ", published));
         Assert.Single(host.Services.GetServices<IHostedService>(), s => s.GetType().Name == "ResourceMonitorService");
+#pragma warning disable EXTOBS0001
+        Assert.NotNull(host.Services.GetService<IResourceMonitor>());
+#pragma warning restore EXTOBS0001
         Assert.Equal(["memory", "cpu"], host.Services.GetServices<IResourceProbe>().Where(p => p is ResourceMonitoringProbe).Select(p => p.Name));
         await host.StopAsync();
+    }
+
+    [Fact]
+    public void AddResourceMonitoring_AfterAddPredictiveLoading_BringsBackItsSampler()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using IHost host = BuildHost(services =>
+        {
+            services.AddPredictiveLoading();
+            services.AddResourceMonitoring();
+        });
+
+        Assert.Single(host.Services.GetServices<IHostedService>(), s => s.GetType().Name == "ResourceMonitorService");
+#pragma warning disable EXTOBS0001
+        Assert.NotNull(host.Services.GetService<IResourceMonitor>());
+#pragma warning restore EXTOBS0001
     }
 
     private static IHost BuildHost(Action<IServiceCollection> configure) =>
