@@ -97,7 +97,7 @@ public static class PredictiveLoadingServiceCollectionExtensions
         services.TryAddSingleton<PrefetchPrecision>();
         services.TryAddSingleton<RecentReads>(_ => new RecentReads());
         services.TryAddSingleton<AccessRecorder>();
-        services.AddResourceMonitoring();
+        services.AddResourceSampling();
         services.AddFeatureExtraction();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DecorationCheck>());
         AddPredictionLoop(services);

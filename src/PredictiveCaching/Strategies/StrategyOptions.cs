@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using PredictiveCaching.Validation;
+
 namespace PredictiveCaching.Strategies;
 
 /// <summary>The strategy in force, whether it adapts, and the numbers of each built-in strategy.</summary>
@@ -19,16 +22,20 @@ public sealed class StrategyOptions
     public string? Custom { get; set; }
 
     /// <summary>Gets or sets how often the adaptive selection reconsiders the strategy.</summary>
-    /// <value>Default 60 seconds; from 1 second to 1 day.</value>
+    /// <value>Default 60 seconds.</value>
+    [DurationRange("00:00:01", "1.00:00:00")]
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Gets the numbers of the aggressive strategy (0.5, 600 s, 100 MiB, 0.8).</summary>
+    [ValidateObjectMembers]
     public PrefetchStrategyOptions Aggressive { get; } = PrefetchStrategyOptions.AggressiveDefaults();
 
     /// <summary>Gets the numbers of the balanced strategy (0.7, 300 s, 50 MiB, 0.6).</summary>
+    [ValidateObjectMembers]
     public PrefetchStrategyOptions Balanced { get; } = PrefetchStrategyOptions.BalancedDefaults();
 
     /// <summary>Gets the numbers of the conservative strategy (0.9, 120 s, 20 MiB, 0.4).</summary>
+    [ValidateObjectMembers]
     public PrefetchStrategyOptions Conservative { get; } = PrefetchStrategyOptions.ConservativeDefaults();
 
     /// <summary>Returns the numbers of a built-in strategy.</summary>

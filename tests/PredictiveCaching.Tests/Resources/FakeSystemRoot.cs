@@ -25,14 +25,6 @@ internal sealed class FakeSystemRoot : IDisposable
         return this;
     }
 
-    /// <summary>Marks the fake system as cgroup v2 with the process in <paramref name="cgroupPath"/>.</summary>
-    public FakeSystemRoot CGroupV2(string cgroupPath = "/")
-    {
-        Write("sys/fs/cgroup/cgroup.controllers", "cpu memory io\n");
-        Write("proc/self/cgroup", "0::" + cgroupPath + "\n");
-        return this;
-    }
-
     public void Dispose()
     {
         try
