@@ -73,10 +73,7 @@ internal sealed class OptionRangeAttribute : RangeAttribute
 
     /// <inheritdoc />
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        IsValid(value)
-            ? ValidationResult.Success
-            // No member names: the options builder would put them before the message, which names the path already.
-            : new ValidationResult(string.Create(CultureInfo.InvariantCulture, $"{OptionPath.Of(validationContext)} {Rule}; was {value}"));
+        IsValid(value) ? ValidationResult.Success : OptionPath.Failure(validationContext, Rule, value);
 
     private static string Format(object bound) => ((double)bound).ToString(CultureInfo.InvariantCulture);
 }

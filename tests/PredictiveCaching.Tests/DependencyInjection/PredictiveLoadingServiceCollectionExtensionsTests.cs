@@ -210,12 +210,15 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
     }
 
     [Theory]
-    [InlineData("0")]
-    [InlineData("1048575")]
-    [InlineData("68719476737")]
-    public async Task StartAsync_MaxTrackedBytesOutOfRange_FailsWithPathAndValue(string value)
+    [InlineData("MaxTrackedBytes", "0", "[1048576, 68719476736]")]
+    [InlineData("MaxTrackedBytes", "1048575", "[1048576, 68719476736]")]
+    [InlineData("MaxTrackedBytes", "68719476737", "[1048576, 68719476736]")]
+    [InlineData("AdmissionReads", "0", "[1, 4]")]
+    [InlineData("AdmissionReads", "5", "[1, 4]")]
+    public async Task StartAsync_TrackingSettingOutOfRange_FailsWithPathAndValue(string setting, string value, string range)
     {
-        IConfiguration configuration = Configuration(("PredictiveLoading:Tracking:MaxTrackedBytes", value));
+        string path = "PredictiveLoading:Tracking:" + setting;
+        IConfiguration configuration = Configuration((path, value));
         using IHost host = BuildHost(services =>
         {
             services.AddDistributedMemoryCache();
@@ -224,24 +227,7 @@ public sealed class PredictiveLoadingServiceCollectionExtensionsTests
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("PredictiveLoading:Tracking:MaxTrackedBytes must be in [1048576, 68719476736]; was " + value, ex.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("0")]
-    [InlineData("5")]
-    public async Task StartAsync_AdmissionReadsOutOfRange_FailsWithPathAndValue(string value)
-    {
-        IConfiguration configuration = Configuration(("PredictiveLoading:Tracking:AdmissionReads", value));
-        using IHost host = BuildHost(services =>
-        {
-            services.AddDistributedMemoryCache();
-            services.AddPredictiveLoading(configuration);
-        });
-
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-
-        Assert.Contains("PredictiveLoading:Tracking:AdmissionReads must be in [1, 4]; was " + value, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(path + " must be in " + range + "; was " + value, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
