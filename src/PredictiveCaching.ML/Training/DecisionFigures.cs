@@ -39,7 +39,7 @@ internal readonly record struct DecisionFigures(double MissesAvoided, double Adm
         int count = 0;
         foreach (LabelledSample s in holdout)
         {
-            if (s.Decision.IsDecision && s.Decision.ByPredictor)
+            if (s.Decision.IsModelDecision)
             {
                 sum += s.Decision.Threshold;
                 count++;
@@ -49,6 +49,15 @@ internal readonly record struct DecisionFigures(double MissesAvoided, double Adm
         return count > 0 ? sum / count : double.NaN;
     }
 
+    /// <summary>
+    /// What the loop would have used at a decision: the heuristic's probability without a model, or the model's
+    /// calibrated probability combined with the proposal's prior as a noisy-OR, as <see cref="TreeModel.Predict"/> does.
+    /// </summary>
+    public static double Probability(TreeModel? model, in LabelledSample sample) =>
+        model is null
+            ? sample.Decision.HeuristicProbability
+            : 1d - ((1d - model.PredictProbability(sample.Features)) * (1d - sample.Decision.Prior));
+
     private static DecisionFigures Of(TreeModel? model, IReadOnlyList<LabelledSample> holdout)
     {
         double avoided = 0d, admitted = 0d;
@@ -56,16 +65,13 @@ internal readonly record struct DecisionFigures(double MissesAvoided, double Adm
         foreach (LabelledSample s in holdout)
         {
             DecisionRecord d = s.Decision;
-            if (!d.IsDecision || !d.ByPredictor)
+            if (!d.IsModelDecision)
             {
                 continue;
             }
 
             decisions++;
-            double p = model is null
-                ? d.HeuristicProbability
-                : 1d - ((1d - model.PredictProbability(s.Features)) * (1d - d.Prior));
-            if (p >= d.Threshold)
+            if (Probability(model, in s) >= d.Threshold)
             {
                 admitted += s.Weight;
                 if (s.Label)

@@ -24,4 +24,8 @@ internal readonly record struct LabelledSample(float[] Features, bool Label, flo
 /// <param name="Prior">The proposal's own evidence (successor share, sequence rate), which a model combines as a noisy-OR.</param>
 /// <param name="Threshold">The strategy's probability threshold at the decision.</param>
 /// <param name="ByPredictor">Whether the active predictor scores such a candidate (a model would decide it).</param>
-internal readonly record struct DecisionRecord(bool IsDecision, float HeuristicProbability, float Prior, float Threshold, bool ByPredictor);
+internal readonly record struct DecisionRecord(bool IsDecision, float HeuristicProbability, float Prior, float Threshold, bool ByPredictor)
+{
+    /// <summary>Gets a value indicating whether this is a decision a model would make: the samples a model is judged on.</summary>
+    public bool IsModelDecision => IsDecision && ByPredictor;
+}

@@ -24,7 +24,7 @@ internal static class OperatingPoint
         foreach (LabelledSample s in slice)
         {
             DecisionRecord d = s.Decision;
-            if (!d.IsDecision || !d.ByPredictor)
+            if (!d.IsModelDecision)
             {
                 continue;
             }

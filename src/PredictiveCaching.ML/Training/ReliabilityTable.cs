@@ -27,15 +27,12 @@ internal static class ReliabilityTable
         var read = new double[Bins];
         foreach (LabelledSample s in holdout)
         {
-            DecisionRecord d = s.Decision;
-            if (!d.IsDecision || !d.ByPredictor)
+            if (!s.Decision.IsModelDecision)
             {
                 continue;
             }
 
-            double p = model is null
-                ? d.HeuristicProbability
-                : 1d - ((1d - model.PredictProbability(s.Features)) * (1d - d.Prior));
+            double p = DecisionFigures.Probability(model, in s);
             int bin = Math.Clamp((int)(p * Bins), 0, Bins - 1);
             samples[bin]++;
             weights[bin] += s.Weight;

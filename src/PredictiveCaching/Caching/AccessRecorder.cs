@@ -37,23 +37,15 @@ internal sealed class AccessRecorder(AccessTracker tracker, TimeProvider timePro
     /// <param name="hit">Whether the factory did not run.</param>
     public void HybridRead(string key, KeyAccessStatistics entry, bool hit)
     {
-        if (entry.IsEvicted)
-        {
+        long now = _clock.UtcNowTicks();
+        ReadOutcome outcome = entry.IsEvicted
             // Evicted while the read ran (a miss whose factory took long): recorded on the key's entry as it is now,
             // admitted whatever the doorkeeper says, since HybridCache looked the key up through an entry already.
-            long now = _clock.UtcNowTicks();
-            ReadOutcome outcome = Tracker.RecordRead(key, hit, -1, now, linkToPrevious: false, out entry);
-            recentReads.Add(entry, now);
-            Count(outcome, entry);
-        }
-        else
-        {
+            ? Tracker.RecordRead(key, hit, -1, now, linkToPrevious: false, out entry)
             // The decorator looked the entry up already: no second dictionary lookup on an L1 hit.
-            long now = _clock.UtcNowTicks();
-            ReadOutcome outcome = entry.RecordRead(hit, -1, now);
-            recentReads.Add(entry, now);
-            Count(outcome, entry);
-        }
+            : entry.RecordRead(hit, -1, now);
+        recentReads.Add(entry, now);
+        Count(outcome, entry);
 
         if (!entry.ReadThroughHybridCache)
         {
