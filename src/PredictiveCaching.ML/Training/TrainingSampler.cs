@@ -171,9 +171,9 @@ internal sealed class TrainingSampler : IScoringObserver
             // own estimate, which no model replaces.
             double heuristic = byPredictor ? _heuristic.Predict(in context, features).Probability : probability;
             var decision = new DecisionRecord(true, (float)heuristic, (float)Math.Clamp(context.Prior, 0d, 1d), (float)_threshold(), byPredictor);
-            KeyAccessStatistics? entry = context.Statistics;
+            _tracker.TryGet(context.Key, out KeyAccessStatistics? entry);
             long due = context.NowTicks + context.Lookahead.Ticks;
-            var sample = new PendingSample(entry, context.Key, entry?.ReadCount ?? 0, context.NowTicks, due, features.ToArray(), 1f, decision);
+            var sample = new PendingSample(entry, context.Key, context.Statistics?.ReadCount ?? 0, context.NowTicks, due, features.ToArray(), 1f, decision);
             _decisions.Enqueue(sample, due);
             _pendingKeys.Add(context.Key);
             _decisionsSampled++;
@@ -253,12 +253,13 @@ internal sealed class TrainingSampler : IScoringObserver
                 continue;
             }
 
-            var context = new PredictionContext(entry.Key, entry, now, lookahead, resources, _priority(entry.Key), isSequential: false);
+            KeyAccessSnapshot statistics = entry.Snapshot();
+            var context = new PredictionContext(entry.Key, statistics, now, lookahead, resources, _priority(entry.Key), isSequential: false);
             float[] vector = new float[_features.Schema.Count];
             _features.Fill(in context, vector);
 
-            // Taken after the features: a read racing with Fill can only make the label positive, never leak into the vector.
-            _pending.Add(new PendingSample(entry, entry.Key, entry.ReadCount, now, now + lookahead.Ticks, vector, weight, default));
+            // The base count comes from the same snapshot as the features: a read after it can only make the label positive, never leak into the vector.
+            _pending.Add(new PendingSample(entry, entry.Key, statistics.ReadCount, now, now + lookahead.Ticks, vector, weight, default));
             taken++;
         }
 
