@@ -44,7 +44,7 @@ public class FeatureExtractionBenchmarks
 
         var resources = new ResourceSnapshot(t0, 0.5, 0.25, 0.1, 0.2, double.NaN, 0.05, double.NaN);
         long now = t0 + TimeSpan.FromMinutes(11).Ticks;
-        _known = new PredictionContext("product:17", statistics, now, TimeSpan.FromMinutes(5), resources, 0.5, isSequential: false);
+        _known = new PredictionContext("product:17", statistics.Snapshot(), now, TimeSpan.FromMinutes(5), resources, 0.5, isSequential: false);
         _unknown = new PredictionContext("page:4", null, now, TimeSpan.FromMinutes(5), resources, 0.5, isSequential: true);
     }
 

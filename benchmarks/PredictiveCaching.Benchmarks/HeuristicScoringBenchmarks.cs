@@ -31,14 +31,14 @@ public class HeuristicScoringBenchmarks
     [Benchmark(Baseline = true)]
     public double Predict()
     {
-        var context = new PredictionContext("report:daily", _rhythmic, _rhythmic.LastReadTicks + (55 * TimeSpan.TicksPerSecond), TimeSpan.FromMinutes(5), _resources, 0.5, false);
+        var context = new PredictionContext("report:daily", _rhythmic.Snapshot(), _rhythmic.LastReadTicks + (55 * TimeSpan.TicksPerSecond), TimeSpan.FromMinutes(5), _resources, 0.5, false);
         return _predictor.Predict(in context, ReadOnlySpan<float>.Empty).Probability;
     }
 
     [Benchmark]
     public double PredictWithConfidence()
     {
-        var context = new PredictionContext("report:daily", _rhythmic, _rhythmic.LastReadTicks + (55 * TimeSpan.TicksPerSecond), TimeSpan.FromMinutes(5), _resources, 0.5, false);
+        var context = new PredictionContext("report:daily", _rhythmic.Snapshot(), _rhythmic.LastReadTicks + (55 * TimeSpan.TicksPerSecond), TimeSpan.FromMinutes(5), _resources, 0.5, false);
         AccessPrediction prediction = _predictor.Predict(in context, ReadOnlySpan<float>.Empty);
         return PredictionConfidence.Compute(prediction.Probability, 0.8, _resources, 0.5, false, prediction.PredictedSizeBytes);
     }

@@ -33,12 +33,12 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
     private readonly TrainingSampler _sampler;
     private readonly FeatureSchema _schema;
     private readonly ActivePredictor _active;
-    private readonly PrefetchPrecision? _accuracy;
+    private readonly Func<MeasuredPrecision>? _accuracy;
     private readonly Func<TimeSpan> _lookahead;
     private readonly MachineLearningOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SharedModelSync? _shared;
+    private readonly IModelPublisher? _shared;
     private readonly MachineLearningMetrics? _metrics;
     private readonly MachineLearningTracing? _tracing;
     private IReadOnlyList<DroppedFeature> _nextDropped = [];
@@ -56,12 +56,12 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
         TrainingSampler sampler,
         FeatureSchema schema,
         ActivePredictor active,
-        PrefetchPrecision? accuracy,
+        Func<MeasuredPrecision>? accuracy,
         Func<TimeSpan> lookahead,
         MachineLearningOptions options,
         TimeProvider time,
         ILogger logger,
-        SharedModelSync? shared = null,
+        IModelPublisher? shared = null,
         MachineLearningMetrics? metrics = null,
         MachineLearningTracing? tracing = null)
     {
@@ -285,12 +285,18 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
 
     private bool AccuracyDropped()
     {
-        if (_accuracy is null || _accuracy.OutcomesInWindow < MinimumOutcomesForPrecision)
+        if (_accuracy is null)
         {
             return false;
         }
 
-        double precision = _accuracy.Precision;
+        MeasuredPrecision measured = _accuracy();
+        if (measured.Outcomes < MinimumOutcomesForPrecision)
+        {
+            return false;
+        }
+
+        double precision = measured.Precision;
         if (double.IsNaN(precision))
         {
             return false;
@@ -511,7 +517,7 @@ public sealed class ModelTrainer : ILearnedModelStatusSource
             return;
         }
 
-        _active.Use(new HeuristicAccessPredictor());
+        _active.Use(ActivePredictor.Heuristic);
         _hasModel = false;
         Volatile.Write(ref _inUse, null);
         Log.ModelRetired(_logger, currentModel.Metadata.Version, inUse.MissesAvoided, inUse.Precision, heuristic.MissesAvoided, heuristic.Precision);

@@ -1,3 +1,4 @@
+using PredictiveCaching.Validation;
 using StackExchange.Redis;
 
 namespace PredictiveCaching.Redis;
@@ -37,11 +38,13 @@ public sealed class RedisCoordinationOptions
     /// Gets or sets how long a lease request, a lease release or one batch of time-to-live lookups may take; past it Redis
     /// counts as unreachable for that call (prefetching skips, the application is not affected).
     /// </summary>
-    /// <value>Default 1 second; from 1 millisecond to 1 minute.</value>
+    /// <value>Default 1 second.</value>
+    [DurationRange("00:00:00.001", "00:01:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets how many keys go into one pipelined batch of time-to-live lookups.</summary>
-    /// <value>Default 256; from 1 to 10 000.</value>
+    /// <value>Default 256.</value>
+    [OptionRange(1, 10_000)]
     public int LookupBatchSize { get; set; } = 256;
 
     /// <summary>Gets or sets a value indicating whether remaining times to live are read for candidates written by other instances.</summary>
@@ -63,10 +66,12 @@ public sealed class RedisCoordinationOptions
     /// Gets or sets the least time between two checks for a newer shared model; zero checks at every prefetch cycle (one
     /// <c>HGET</c> of the version; the model itself is read only when the version moved).
     /// </summary>
-    /// <value>Default zero (every cycle); from zero to 1 hour.</value>
+    /// <value>Default zero (every cycle).</value>
+    [DurationRange("00:00:00", "01:00:00")]
     public TimeSpan ModelCheckInterval { get; set; } = TimeSpan.Zero;
 
     /// <summary>Gets or sets how long publishing or reading a model may take; past it Redis counts as unreachable for that call.</summary>
-    /// <value>Default 10 seconds; from 1 millisecond to 10 minutes.</value>
+    /// <value>Default 10 seconds.</value>
+    [DurationRange("00:00:00.001", "00:10:00")]
     public TimeSpan ModelTransferTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

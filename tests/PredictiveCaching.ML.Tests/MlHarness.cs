@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Prediction;
+using PredictiveCaching.Testing;
 
 namespace PredictiveCaching.MachineLearning.Tests;
 
@@ -37,12 +38,11 @@ internal sealed class MlHarness : IDisposable
 
     public static MlHarness Create(Action<MachineLearningOptions>? configure = null, Action<IPredictiveLoadingBuilder>? build = null)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+        FakeTimeProvider time = VirtualTime.Create();
         var services = new ServiceCollection();
+        services.AddVirtualTime(time, new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())));
         services.AddLogging(b => b.AddFakeLogging().SetMinimumLevel(LogLevel.Debug));
-        services.AddSingleton<TimeProvider>(time);
-        services.AddSingleton<IDistributedCache>(new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())));
-        IPredictiveLoadingBuilder builder = services.AddPredictiveLoading(o => o.Strategies.Adaptive = false);
+        IPredictiveLoadingBuilder builder = services.AddPredictiveLoadingForTests();
         build?.Invoke(builder);
         builder.AddMachineLearning(o =>
         {
@@ -55,7 +55,7 @@ internal sealed class MlHarness : IDisposable
             o.SampleTrackedKeys = true;
             configure?.Invoke(o);
         });
-        ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        ServiceProvider provider = services.BuildValidated();
         return new MlHarness(time, provider, provider.GetRequiredService<FakeLogCollector>());
     }
 

@@ -2,20 +2,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PredictiveCaching;
 using PredictiveCaching.Features;
-using PredictiveCaching.Loop.Outcomes;
-using PredictiveCaching.Loop.Scoring;
 using PredictiveCaching.MachineLearning;
 using PredictiveCaching.MachineLearning.DependencyInjection;
 using PredictiveCaching.MachineLearning.Diagnostics;
 using PredictiveCaching.MachineLearning.Training;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Prefetching;
-using PredictiveCaching.Priorities;
-using PredictiveCaching.Resources;
-using PredictiveCaching.Strategies;
-using PredictiveCaching.Tracking;
-using PredictiveCaching.Warming;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -72,11 +66,8 @@ public static class MachineLearningBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MachineLearningOptions>, MachineLearningOptionsValidator>());
         services.TryAddSingleton(sp => new TrainingSampleStore(Options(sp).MaxTrainingSamples));
         services.TryAddSingleton(sp => new TrainingSampler(
-            sp.GetRequiredService<AccessTracker>(),
+            sp.GetRequiredService<IPredictionInputs>(),
             sp.GetRequiredService<FeatureVectorBuilder>(),
-            sp.GetRequiredService<ResourceMonitor>(),
-            sp.GetRequiredService<StrategySelector>(),
-            sp.GetRequiredService<KeyPriorities>(),
             sp.GetRequiredService<TrainingSampleStore>(),
             Options(sp),
             sp.GetRequiredService<TimeProvider>()));
@@ -86,17 +77,17 @@ public static class MachineLearningBuilderExtensions
         services.TryAddSingleton<ILearnedModelStatusSource>(sp => sp.GetRequiredService<ModelTrainer>());
         services.TryAddSingleton(sp =>
         {
-            StrategySelector strategies = sp.GetRequiredService<StrategySelector>();
+            IPredictionInputs inputs = sp.GetRequiredService<IPredictionInputs>();
             return new ModelTrainer(
                 sp.GetRequiredService<TrainingSampler>(),
                 sp.GetRequiredService<FeatureSchema>(),
                 sp.GetRequiredService<ActivePredictor>(),
-                sp.GetService<PrefetchPrecision>(),
-                () => strategies.Current.LookaheadWindow,
+                MeasuredPrecisionOf(sp),
+                () => inputs.LookaheadWindow,
                 Options(sp),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<ModelTrainer>(),
-                sp.GetService<SharedModelSync>(),
+                sp.GetService<IModelPublisher>(),
                 sp.GetRequiredService<MachineLearningMetrics>(),
                 sp.GetRequiredService<MachineLearningTracing>());
         });
@@ -117,9 +108,22 @@ public static class MachineLearningBuilderExtensions
 
     private static MachineLearningOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<MachineLearningOptions>>().Value;
 
+    // Read from the loader's status when the trainer asks (once per sample tick), not at construction: the loader's
+    // status includes the trainer's own, so resolving the loader up front would be a cycle.
+    private static Func<MeasuredPrecision> MeasuredPrecisionOf(IServiceProvider sp)
+    {
+        int window = sp.GetRequiredService<IOptions<PredictiveLoadingOptions>>().Value.Prefetch.PrecisionWindow;
+        return () =>
+        {
+            PredictiveLoaderStatus status = sp.GetRequiredService<IPredictiveLoader>().GetStatus();
+            long outcomes = Math.Min(status.PrefetchesUsed + status.PrefetchesWasted, window);
+            return new MeasuredPrecision(status.Precision, (int)outcomes);
+        };
+    }
+
     private static ActivePredictor CreateActivePredictor(IServiceProvider sp)
     {
-        var active = new ActivePredictor(new HeuristicAccessPredictor());
+        var active = new ActivePredictor(ActivePredictor.Heuristic);
         if (Options(sp).ModelPath is not { } path)
         {
             return active;

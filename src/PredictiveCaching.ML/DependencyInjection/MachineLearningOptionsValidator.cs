@@ -1,46 +1,55 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PredictiveCaching.Validation;
 
 namespace PredictiveCaching.MachineLearning.DependencyInjection;
 
-/// <summary>Checks every <see cref="MachineLearningOptions"/> value at start, naming the option path and the bad value.</summary>
+/// <summary>
+/// Checks every range declared by an attribute on <see cref="MachineLearningOptions"/> (<see cref="OptionRangeAttribute"/>,
+/// <see cref="DurationRangeAttribute"/>, the core's, compiled into this package), through the <c>[OptionsValidator]</c>
+/// source generator: no reflection at start.
+/// </summary>
+[OptionsValidator]
+internal sealed partial class MachineLearningOptionsRanges : IValidateOptions<MachineLearningOptions>
+{
+}
+
+/// <summary>
+/// Checks every <see cref="MachineLearningOptions"/> value at start, naming the option path and the bad value: the
+/// declared ranges (<see cref="MachineLearningOptionsRanges"/>), then the rules no attribute states (a bound set by
+/// another option, a blank model path).
+/// </summary>
 internal sealed class MachineLearningOptionsValidator : IValidateOptions<MachineLearningOptions>
 {
+    private readonly MachineLearningOptionsRanges _ranges = new();
+
     public ValidateOptionsResult Validate(string? name, MachineLearningOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        Range(failures, nameof(options.NumberOfTrees), options.NumberOfTrees, 1, 10_000);
-        Range(failures, nameof(options.MaximumDepth), options.MaximumDepth, 1, 1000);
-        Range(failures, nameof(options.MaximumLeaves), options.MaximumLeaves, 2, 131_072);
-        Range(failures, nameof(options.MinimumExampleCountPerLeaf), options.MinimumExampleCountPerLeaf, 1, 100_000);
-        Range(failures, nameof(options.MinimumSamplesToSplit), options.MinimumSamplesToSplit, 2, 1_000_000);
-        Range(failures, nameof(options.MinSamplesForTraining), options.MinSamplesForTraining, 10, 10_000_000);
-        Range(failures, nameof(options.MaxSamplesPerTick), options.MaxSamplesPerTick, 1, 1_000_000);
-        Range(failures, nameof(options.MaxPendingSamples), options.MaxPendingSamples, 1, 10_000_000);
-        Range(failures, nameof(options.MaxTrainingSamples), options.MaxTrainingSamples, 10, 10_000_000);
-        Range(failures, nameof(options.MinSizeSamples), options.MinSizeSamples, 2, 10_000_000);
-        OpenLow(failures, nameof(options.LearningRate), options.LearningRate, 0d, 1d);
-        OpenLow(failures, nameof(options.NegativeSamplingRate), options.NegativeSamplingRate, 0d, 1d);
-        OpenLow(failures, nameof(options.AccuracyDropThreshold), options.AccuracyDropThreshold, 0d, 1d);
-        Closed(failures, nameof(options.HoldoutFraction), options.HoldoutFraction, 0.05, 0.5);
-        Closed(failures, nameof(options.CalibrationFraction), options.CalibrationFraction, 0.05, 0.4);
-        if (!(options.FeatureImportanceThreshold >= 0d && options.FeatureImportanceThreshold < 1d))
+
+        // Validated under the section's path, the generated validator names members PredictiveLoading:MachineLearning.…
+        ValidateOptionsResult ranges = _ranges.Validate(MachineLearningOptions.SectionName, options);
+        if (ranges.Failed && ranges.Failures is { } declared)
         {
-            failures.Add(Message(nameof(options.FeatureImportanceThreshold), "must be in [0, 1)", options.FeatureImportanceThreshold));
+            failures.AddRange(declared);
         }
 
-        Time(failures, nameof(options.RetrainingInterval), options.RetrainingInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7));
-        Time(failures, nameof(options.SampleInterval), options.SampleInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
-        Time(failures, nameof(options.MinimumRetrainingGap), options.MinimumRetrainingGap, TimeSpan.Zero, options.RetrainingInterval);
+        // A bound set by another option, checked only where both declared ranges held (one message per mistake).
+        if (options.MinimumRetrainingGap > options.RetrainingInterval
+            && !Reported(ranges, nameof(options.MinimumRetrainingGap)) && !Reported(ranges, nameof(options.RetrainingInterval)))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{SectionName(nameof(options.MinimumRetrainingGap))} must be in [{TimeSpan.Zero}, {options.RetrainingInterval}]; was {options.MinimumRetrainingGap}"));
+        }
+
         if (options.ModelPath is { } path && string.IsNullOrWhiteSpace(path))
         {
-            failures.Add(SectionName("ModelPath") + " must be null or a file path; was " + (path.Length == 0 ? "empty." : "whitespace."));
+            failures.Add(SectionName(nameof(options.ModelPath)) + " must be null or a file path; was " + (path.Length == 0 ? "empty." : "whitespace."));
         }
 
         if (options.MinSamplesForTraining > options.MaxTrainingSamples)
         {
-            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{SectionName("MinSamplesForTraining")} ({options.MinSamplesForTraining}) must not exceed {SectionName("MaxTrainingSamples")} ({options.MaxTrainingSamples})."));
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"{SectionName(nameof(options.MinSamplesForTraining))} ({options.MinSamplesForTraining}) must not exceed {SectionName(nameof(options.MaxTrainingSamples))} ({options.MaxTrainingSamples})."));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -48,38 +57,6 @@ internal sealed class MachineLearningOptionsValidator : IValidateOptions<Machine
 
     private static string SectionName(string option) => MachineLearningOptions.SectionName + ":" + option;
 
-    private static string Message(string option, string rule, object value) =>
-        string.Create(CultureInfo.InvariantCulture, $"{SectionName(option)} {rule}; was {value}");
-
-    private static void Range(List<string> failures, string option, int value, int min, int max)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add(Message(option, string.Create(CultureInfo.InvariantCulture, $"must be in [{min}, {max}]"), value));
-        }
-    }
-
-    private static void OpenLow(List<string> failures, string option, double value, double min, double max)
-    {
-        if (!(value > min && value <= max))
-        {
-            failures.Add(Message(option, string.Create(CultureInfo.InvariantCulture, $"must be in ({min}, {max}]"), value));
-        }
-    }
-
-    private static void Closed(List<string> failures, string option, double value, double min, double max)
-    {
-        if (!(value >= min && value <= max))
-        {
-            failures.Add(Message(option, string.Create(CultureInfo.InvariantCulture, $"must be in [{min}, {max}]"), value));
-        }
-    }
-
-    private static void Time(List<string> failures, string option, TimeSpan value, TimeSpan min, TimeSpan max)
-    {
-        if (value < min || value > max)
-        {
-            failures.Add(Message(option, string.Create(CultureInfo.InvariantCulture, $"must be in [{min}, {max}]"), value));
-        }
-    }
+    private static bool Reported(ValidateOptionsResult ranges, string option) =>
+        ranges.Failures?.Any(f => f.StartsWith(SectionName(option) + " ", StringComparison.Ordinal)) == true;
 }

@@ -14,7 +14,7 @@ namespace PredictiveCaching.MachineLearning.Training;
 internal sealed class DecisionFeatureExtractor : IFeatureExtractor
 {
     private static readonly string[] s_names = ["heuristic_probability", "proposal_prior"];
-    private readonly HeuristicAccessPredictor _heuristic = new();
+    private readonly IAccessPredictor _heuristic = ActivePredictor.Heuristic;
 
     public IReadOnlyList<string> FeatureNames => s_names;
 

@@ -1,12 +1,7 @@
 using PredictiveCaching.Features;
-using PredictiveCaching.Loop.Scoring;
 using PredictiveCaching.Prediction;
 using PredictiveCaching.Prefetching;
-using PredictiveCaching.Priorities;
-using PredictiveCaching.Resources;
-using PredictiveCaching.Strategies;
 using PredictiveCaching.Tracking;
-using PredictiveCaching.Warming;
 
 namespace PredictiveCaching.MachineLearning.Training;
 
@@ -39,22 +34,24 @@ namespace PredictiveCaching.MachineLearning.Training;
 /// and the kept ones weigh 1 / rate, so the weighted data keeps the true base rate; class balance for training is done by
 /// weights, never by dropping data.
 /// </para>
+/// <para>
+/// Everything comes through the core's public contracts — <see cref="IScoringObserver"/> for the decisions,
+/// <see cref="IPredictionInputs"/> for what happened to a key since — so a third-party training package can sample the
+/// same way. An entry's history is told apart from a later one of the same key (evicted from tracking, then admitted
+/// again) by its first read: a new history starts with a later one.
+/// </para>
 /// </remarks>
 internal sealed class TrainingSampler : IScoringObserver
 {
-    private readonly AccessTracker _tracker;
+    private readonly IPredictionInputs _inputs;
     private readonly FeatureVectorBuilder _features;
-    private readonly ResourceMonitor _resources;
-    private readonly Func<TimeSpan> _lookahead;
-    private readonly Func<string, double> _priority;
     private readonly TrainingSampleStore _store;
     private readonly MachineLearningOptions _options;
     private readonly TimeProvider _time;
     private readonly List<PendingSample> _pending = [];
     private readonly PriorityQueue<PendingSample, long> _decisions = new();
     private readonly HashSet<string> _pendingKeys = new(StringComparer.Ordinal);
-    private readonly HeuristicAccessPredictor _heuristic = new();
-    private readonly Func<double> _threshold;
+    private readonly IAccessPredictor _heuristic = ActivePredictor.Heuristic;
     private readonly Lock _gate = new();
     private readonly Random _random;
     private long _skipped;
@@ -62,35 +59,14 @@ internal sealed class TrainingSampler : IScoringObserver
     private long _decisionsSampled;
 
     public TrainingSampler(
-        AccessTracker tracker,
+        IPredictionInputs inputs,
         FeatureVectorBuilder features,
-        ResourceMonitor resources,
-        StrategySelector strategies,
-        KeyPriorities priorities,
         TrainingSampleStore store,
         MachineLearningOptions options,
         TimeProvider time)
-        : this(tracker, features, resources, () => strategies.Current.LookaheadWindow, priorities.WeightOf, store, options, time, () => strategies.Current.ProbabilityThreshold)
     {
-    }
-
-    internal TrainingSampler(
-        AccessTracker tracker,
-        FeatureVectorBuilder features,
-        ResourceMonitor resources,
-        Func<TimeSpan> lookahead,
-        Func<string, double> priority,
-        TrainingSampleStore store,
-        MachineLearningOptions options,
-        TimeProvider time,
-        Func<double>? threshold = null)
-    {
-        _tracker = tracker;
-        _threshold = threshold ?? (static () => 0.5d);
+        _inputs = inputs;
         _features = features;
-        _resources = resources;
-        _lookahead = lookahead;
-        _priority = priority;
         _store = store;
         _options = options;
         _time = time;
@@ -170,10 +146,9 @@ internal sealed class TrainingSampler : IScoringObserver
             // What the loop would have decided without a model: the heuristic on the same context, or the decision point's
             // own estimate, which no model replaces.
             double heuristic = byPredictor ? _heuristic.Predict(in context, features).Probability : probability;
-            var decision = new DecisionRecord(true, (float)heuristic, (float)Math.Clamp(context.Prior, 0d, 1d), (float)_threshold(), byPredictor);
-            KeyAccessStatistics? entry = context.Statistics;
+            var decision = new DecisionRecord(true, (float)heuristic, (float)Math.Clamp(context.Prior, 0d, 1d), (float)_inputs.ProbabilityThreshold, byPredictor);
             long due = context.NowTicks + context.Lookahead.Ticks;
-            var sample = new PendingSample(entry, context.Key, entry?.ReadCount ?? 0, context.NowTicks, due, features.ToArray(), 1f, decision);
+            var sample = new PendingSample(context.Key, context.Statistics, context.NowTicks, due, features.ToArray(), 1f, decision);
             _decisions.Enqueue(sample, due);
             _pendingKeys.Add(context.Key);
             _decisionsSampled++;
@@ -194,20 +169,19 @@ internal sealed class TrainingSampler : IScoringObserver
     // Labelled at the first cycle after the window's end: a read since the decision is in the window up to one cycle.
     private bool WasReadSinceDecision(PendingSample sample)
     {
-        KeyAccessStatistics? entry = sample.Entry;
-        if (entry is not null && !entry.IsEvicted)
+        if (!_inputs.TryGetStatistics(sample.Key, out KeyAccessSnapshot current))
         {
-            return entry.ReadCount > sample.BaseReadCount;
+            // Evicted from tracking and not read again since: whatever it was read before went with its entry.
+            return false;
         }
 
-        // Never tracked (a sequential neighbour) or evicted since: a new entry's first read tells.
-        if (_tracker.TryGet(sample.Key, out KeyAccessStatistics? current) && !ReferenceEquals(current, entry))
+        if (sample.IsSameHistory(current))
         {
-            long first = current.FirstReadTicks;
-            return first > sample.SampleTicks && first <= sample.DueTicks;
+            return current.ReadCount > sample.BaseReadCount;
         }
 
-        return entry is not null && entry.ReadCount > sample.BaseReadCount;
+        // Never tracked at the decision (a sequential neighbour) or evicted and admitted again: its first read tells.
+        return sample.FirstReadInWindow(current);
     }
 
     private float LogSizeOf(PendingSample sample)
@@ -217,19 +191,13 @@ internal sealed class TrainingSampler : IScoringObserver
             return float.NaN;
         }
 
-        KeyAccessStatistics? entry = sample.Entry;
-        if ((entry is null || entry.IsEvicted) && _tracker.TryGet(sample.Key, out KeyAccessStatistics? current))
-        {
-            entry = current;
-        }
-
-        long size = entry?.LastSize ?? -1;
+        long size = _inputs.TryGetStatistics(sample.Key, out KeyAccessSnapshot current) ? current.LastSize : -1;
         return size >= 0 ? (float)Math.Log(size + 1d) : float.NaN;
     }
 
     private int Take(long now)
     {
-        int tracked = _tracker.Count;
+        int tracked = _inputs.TrackedKeyCount;
         if (tracked == 0)
         {
             return 0;
@@ -237,10 +205,8 @@ internal sealed class TrainingSampler : IScoringObserver
 
         double rate = Math.Min(1d, _options.MaxSamplesPerTick / (double)tracked);
         float weight = (float)(1d / rate);
-        TimeSpan lookahead = _lookahead();
-        ResourceSnapshot resources = _resources.Current;
         int taken = 0;
-        foreach (KeyAccessStatistics entry in _tracker.EnumerateEntries())
+        foreach (string key in _inputs.EnumerateTrackedKeys())
         {
             if (rate < 1d && _random.NextDouble() >= rate)
             {
@@ -253,12 +219,18 @@ internal sealed class TrainingSampler : IScoringObserver
                 continue;
             }
 
-            var context = new PredictionContext(entry.Key, entry, now, lookahead, resources, _priority(entry.Key), isSequential: false);
+            PredictionContext context = _inputs.CreateContext(key, now);
+            if (context.Statistics is null)
+            {
+                // Evicted between the enumeration and now: nothing to sample.
+                continue;
+            }
+
             float[] vector = new float[_features.Schema.Count];
             _features.Fill(in context, vector);
 
-            // Taken after the features: a read racing with Fill can only make the label positive, never leak into the vector.
-            _pending.Add(new PendingSample(entry, entry.Key, entry.ReadCount, now, now + lookahead.Ticks, vector, weight, default));
+            // The base count comes from the same snapshot as the features: a read after it can only make the label positive, never leak into the vector.
+            _pending.Add(new PendingSample(key, context.Statistics, now, now + context.Lookahead.Ticks, vector, weight, default));
             taken++;
         }
 
@@ -307,32 +279,32 @@ internal sealed class TrainingSampler : IScoringObserver
 
     private bool WasReadInWindow(PendingSample sample)
     {
-        KeyAccessStatistics entry = sample.Entry!;
-        if (entry.ReadCount > sample.BaseReadCount)
+        if (!_inputs.TryGetStatistics(sample.Key, out KeyAccessSnapshot current))
         {
-            long last = entry.LastReadTicks;
-            return last > sample.SampleTicks && last <= sample.DueTicks;
+            return false;
         }
 
-        // Evicted and read again: the key has a new entry whose first read tells.
-        if (entry.IsEvicted && _tracker.TryGet(entry.Key, out KeyAccessStatistics? current) && !ReferenceEquals(current, entry))
+        if (sample.IsSameHistory(current))
         {
-            long first = current.FirstReadTicks;
-            return first > sample.SampleTicks && first <= sample.DueTicks;
+            long last = current.LastReadTicks;
+            return current.ReadCount > sample.BaseReadCount && last > sample.SampleTicks && last <= sample.DueTicks;
         }
 
-        return false;
+        // Evicted and read again: the key has a new history whose first read tells.
+        return sample.FirstReadInWindow(current);
     }
 
-    private sealed class PendingSample(KeyAccessStatistics? entry, string key, long baseReadCount, long sampleTicks, long dueTicks, float[] features, float weight, DecisionRecord decision)
+    private sealed class PendingSample(string key, KeyAccessSnapshot? statistics, long sampleTicks, long dueTicks, float[] features, float weight, DecisionRecord decision)
     {
-        public KeyAccessStatistics? Entry { get; } = entry;
+        // The first read identifies the tracker's history of the key: one admitted again after eviction starts later.
+        private readonly long _baseFirstReadTicks = statistics?.FirstReadTicks ?? 0;
+        private readonly bool _wasTracked = statistics.HasValue;
 
         public string Key { get; } = key;
 
         public DecisionRecord Decision { get; } = decision;
 
-        public long BaseReadCount { get; } = baseReadCount;
+        public long BaseReadCount { get; } = statistics?.ReadCount ?? 0;
 
         public long SampleTicks { get; } = sampleTicks;
 
@@ -343,5 +315,12 @@ internal sealed class TrainingSampler : IScoringObserver
         public float Weight { get; } = weight;
 
         public bool Positive { get; set; }
+
+        /// <summary>Whether <paramref name="current"/> continues the history the sample was taken from.</summary>
+        public bool IsSameHistory(in KeyAccessSnapshot current) =>
+            _wasTracked && (_baseFirstReadTicks == 0 ? current.FirstReadTicks == 0 || current.FirstReadTicks > SampleTicks : current.FirstReadTicks == _baseFirstReadTicks);
+
+        public bool FirstReadInWindow(in KeyAccessSnapshot current) =>
+            current.FirstReadTicks > SampleTicks && current.FirstReadTicks <= DueTicks;
     }
 }

@@ -2,47 +2,52 @@ using System.Globalization;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using PredictiveCaching.Validation;
 using StackExchange.Redis;
 
 namespace PredictiveCaching.Redis.DependencyInjection;
 
-/// <summary>Validates <see cref="RedisCoordinationOptions"/> at start, naming each bad option and its value.</summary>
+/// <summary>
+/// Checks every range declared by an attribute on <see cref="RedisCoordinationOptions"/> (<see cref="OptionRangeAttribute"/>,
+/// <see cref="DurationRangeAttribute"/>, the core's, compiled into this package), through the <c>[OptionsValidator]</c>
+/// source generator: no reflection at start.
+/// </summary>
+[OptionsValidator]
+internal sealed partial class RedisCoordinationOptionsRanges : IValidateOptions<RedisCoordinationOptions>
+{
+}
+
+/// <summary>
+/// Validates <see cref="RedisCoordinationOptions"/> at start, naming each bad option and its value: the declared ranges
+/// (<see cref="RedisCoordinationOptionsRanges"/>), then the rules no attribute states (non-empty prefixes, an instance
+/// name that matches the cache's, a connection).
+/// </summary>
 internal sealed class RedisCoordinationOptionsValidator(IServiceProviderIsService? isService = null, IOptions<RedisCacheOptions>? cacheOptions = null) : IValidateOptions<RedisCoordinationOptions>
 {
     private const string Root = "PredictiveLoading:" + RedisCoordinationOptions.SectionName;
+
+    private static readonly RedisCoordinationOptionsRanges Ranges = new();
 
     public ValidateOptionsResult Validate(string? name, RedisCoordinationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         List<string>? failures = null;
+
+        // Validated under the section's path, the generated validator names members PredictiveLoading:RedisCoordination.…
+        ValidateOptionsResult ranges = Ranges.Validate(Root, options);
+        if (ranges.Failed && ranges.Failures is { } declared)
+        {
+            (failures ??= []).AddRange(declared);
+        }
+
         if (string.IsNullOrEmpty(options.LeaseKeyPrefix))
         {
             (failures ??= []).Add(Root + ":LeaseKeyPrefix must not be empty (it keeps lease keys apart from the application's keys); it was '" + options.LeaseKeyPrefix + "'.");
         }
 
-        if (options.CommandTimeout < TimeSpan.FromMilliseconds(1) || options.CommandTimeout > TimeSpan.FromMinutes(1))
-        {
-            (failures ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:CommandTimeout must be from 00:00:00.001 to 00:01:00; it was {options.CommandTimeout}."));
-        }
-
-        if (options.LookupBatchSize is < 1 or > 10_000)
-        {
-            (failures ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:LookupBatchSize must be from 1 to 10000; it was {options.LookupBatchSize}."));
-        }
-
         if (string.IsNullOrEmpty(options.ModelKeyPrefix))
         {
             (failures ??= []).Add(Root + ":ModelKeyPrefix must not be empty (it keeps the shared model apart from the application's keys); it was '" + options.ModelKeyPrefix + "'.");
-        }
-
-        if (options.ModelCheckInterval < TimeSpan.Zero || options.ModelCheckInterval > TimeSpan.FromHours(1))
-        {
-            (failures ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:ModelCheckInterval must be from 00:00:00 to 01:00:00; it was {options.ModelCheckInterval}."));
-        }
-
-        if (options.ModelTransferTimeout < TimeSpan.FromMilliseconds(1) || options.ModelTransferTimeout > TimeSpan.FromMinutes(10))
-        {
-            (failures ??= []).Add(string.Create(CultureInfo.InvariantCulture, $"{Root}:ModelTransferTimeout must be from 00:00:00.001 to 00:10:00; it was {options.ModelTransferTimeout}."));
         }
 
         if (options.InstanceName is null)

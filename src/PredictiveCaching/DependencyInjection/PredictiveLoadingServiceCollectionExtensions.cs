@@ -108,9 +108,11 @@ public static class PredictiveLoadingServiceCollectionExtensions
 
     private static void AddPredictionLoop(IServiceCollection services)
     {
-        services.TryAddSingleton(_ => new ActivePredictor(new HeuristicAccessPredictor()));
+        services.TryAddSingleton(_ => new ActivePredictor(ActivePredictor.Heuristic));
         services.TryAddSingleton<IModelStore, NoModelStore>();
         services.TryAddSingleton<SharedModelSync>();
+        services.TryAddSingleton<IModelPublisher>(static sp => sp.GetRequiredService<SharedModelSync>());
+        services.TryAddSingleton<IPredictionInputs, PredictionInputs>();
         services.TryAddSingleton<StrategySelector>();
         services.TryAddSingleton(static sp =>
         {

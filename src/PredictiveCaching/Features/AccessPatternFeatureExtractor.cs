@@ -26,8 +26,7 @@ internal sealed class AccessPatternFeatureExtractor : IFeatureExtractor
     public void Extract(in PredictionContext context, Span<float> destination)
     {
         _ = destination[7];
-        KeyAccessStatistics? statistics = context.Statistics;
-        if (statistics is null)
+        if (context.Statistics is not { } s)
         {
             destination[0] = 0f;
             destination[1] = FeatureValues.Unknown;
@@ -40,7 +39,6 @@ internal sealed class AccessPatternFeatureExtractor : IFeatureExtractor
             return;
         }
 
-        KeyStatisticsSnapshot s = statistics.Snapshot();
         long now = context.NowTicks;
         bool read = s.ReadCount > 0;
         destination[0] = s.ReadCount;
@@ -53,7 +51,7 @@ internal sealed class AccessPatternFeatureExtractor : IFeatureExtractor
         destination[7] = s.MeanIntervalSeconds > 0d ? (float)(context.Lookahead.TotalSeconds / s.MeanIntervalSeconds) : 0f;
     }
 
-    private static float SecondsUntilExpiry(in KeyStatisticsSnapshot s, long now)
+    private static float SecondsUntilExpiry(in KeyAccessSnapshot s, long now)
     {
         if (!s.IsPresent)
         {

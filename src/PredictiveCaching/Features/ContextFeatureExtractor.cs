@@ -1,5 +1,4 @@
 using PredictiveCaching.Prediction;
-using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Features;
 
@@ -10,8 +9,7 @@ namespace PredictiveCaching.Features;
 /// </summary>
 /// <remarks>
 /// The original sketch's context "age of last access" is <c>seconds_since_last_access</c>; its context "read count"
-/// is <c>read_count</c> of the access-pattern features and is not repeated. Reads single fields without the entry's lock:
-/// each is one atomic read, and a value a moment old is fine for a feature.
+/// is <c>read_count</c> of the access-pattern features and is not repeated.
 /// </remarks>
 internal sealed class ContextFeatureExtractor : IFeatureExtractor
 {
@@ -22,10 +20,9 @@ internal sealed class ContextFeatureExtractor : IFeatureExtractor
     public void Extract(in PredictionContext context, Span<float> destination)
     {
         _ = destination[4];
-        KeyAccessStatistics? statistics = context.Statistics;
         destination[0] = (float)context.Priority;
         destination[3] = context.IsSequential ? 1f : 0f;
-        if (statistics is null)
+        if (context.Statistics is not { } statistics)
         {
             destination[1] = FeatureValues.Unknown;
             destination[2] = FeatureValues.Unknown;

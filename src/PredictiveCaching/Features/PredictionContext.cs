@@ -4,12 +4,18 @@ using PredictiveCaching.Tracking;
 namespace PredictiveCaching.Features;
 
 /// <summary>Everything known about one candidate key at the moment it is scored.</summary>
-/// <remarks>Passed by reference (<see langword="in"/>) through feature extraction and prediction; never allocated per candidate.</remarks>
+/// <remarks>
+/// Passed by reference (<see langword="in"/>) through feature extraction and prediction; never allocated per candidate.
+/// What the tracker knew of the key is in <see cref="Statistics"/>, a copy taken when the prediction was asked for.
+/// </remarks>
 public readonly struct PredictionContext
 {
     /// <summary>Initializes a new instance of the <see cref="PredictionContext"/> struct.</summary>
     /// <param name="key">The candidate key.</param>
-    /// <param name="statistics">What the tracker knows of the key, or <see langword="null"/> for a key never seen (a sequential neighbour).</param>
+    /// <param name="statistics">
+    /// What the tracker knew of the key when the prediction was asked for, or <see langword="null"/> for a key it does
+    /// not track (a sequential neighbour, a hinted key never read).
+    /// </param>
     /// <param name="nowTicks">The current time, in UTC ticks.</param>
     /// <param name="lookahead">How far ahead the read is predicted.</param>
     /// <param name="resources">The latest resource snapshot.</param>
@@ -22,7 +28,7 @@ public readonly struct PredictionContext
     /// <param name="sizeHint">A size to assume when the key's own size is unknown, in bytes; -1 when none.</param>
     public PredictionContext(
         string key,
-        KeyAccessStatistics? statistics,
+        KeyAccessSnapshot? statistics,
         long nowTicks,
         TimeSpan lookahead,
         ResourceSnapshot resources,
@@ -47,8 +53,12 @@ public readonly struct PredictionContext
     /// <summary>Gets the candidate key.</summary>
     public string Key { get; }
 
-    /// <summary>Gets what the tracker knows of the key; <see langword="null"/> for a key never seen.</summary>
-    public KeyAccessStatistics? Statistics { get; }
+    /// <summary>
+    /// Gets what the tracker knew of the key, as a consistent copy taken when the prediction was asked for;
+    /// <see langword="null"/> for a key it does not track (never seen, or evicted from tracking).
+    /// </summary>
+    /// <remarks>Read it once (<c>if (context.Statistics is { } statistics)</c>) rather than property by property: each read of a nullable value copies it.</remarks>
+    public KeyAccessSnapshot? Statistics { get; }
 
     /// <summary>Gets the current time, in UTC ticks.</summary>
     public long NowTicks { get; }

@@ -39,8 +39,13 @@ public sealed partial class CompiledTreeEnsemble
     /// <param name="right">The right child of each node (node index, or <c>~leaf</c>).</param>
     /// <param name="leafValues">The output of each leaf, already multiplied by its tree's weight.</param>
     /// <exception cref="ArgumentException">The arrays do not describe a well-formed ensemble.</exception>
-    /// <remarks>Internal: the flat arrays are how trained and loaded models are compiled, not a format an application writes.</remarks>
-    internal CompiledTreeEnsemble(
+    /// <remarks>
+    /// The contract between a training package and the core: the ML package flattens each trained FastTree ensemble
+    /// into these arrays, and a third-party trainer does the same with its own trees (node indexes grow from parent to
+    /// child; <c>~leaf</c> marks a leaf). The arrays are kept, not copied: do not change them afterwards. An application
+    /// does not build models itself; it loads them with <see cref="TreeModelFormat.Load(Stream)"/>.
+    /// </remarks>
+    public CompiledTreeEnsemble(
         int featureCount,
         double bias,
         int[] roots,

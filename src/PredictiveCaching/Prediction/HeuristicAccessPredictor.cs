@@ -1,5 +1,4 @@
 using PredictiveCaching.Features;
-using PredictiveCaching.Tracking;
 
 namespace PredictiveCaching.Prediction;
 
@@ -27,10 +26,9 @@ internal sealed class HeuristicAccessPredictor : IAccessPredictor
 
     public AccessPrediction Predict(in PredictionContext context, ReadOnlySpan<float> features)
     {
-        KeyAccessStatistics? statistics = context.Statistics;
         double rhythm = 0d;
         long size = -1;
-        if (statistics is not null)
+        if (context.Statistics is { } statistics)
         {
             size = statistics.LastSize;
             long reads = statistics.ReadCount;

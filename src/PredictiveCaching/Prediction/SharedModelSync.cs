@@ -10,7 +10,7 @@ namespace PredictiveCaching.Prediction;
 /// and adopts a newer shared one (at start, and at the beginning of every prefetch cycle) after checking that it was
 /// trained on the running feature schema. Never throws: a store fault or a bad model leaves the current predictor in use.
 /// </summary>
-internal sealed class SharedModelSync(IModelStore store, ActivePredictor active, FeatureSchema schema, ILogger<SharedModelSync> logger)
+internal sealed class SharedModelSync(IModelStore store, ActivePredictor active, FeatureSchema schema, ILogger<SharedModelSync> logger) : IModelPublisher
 {
     private long _refusedVersion;
     private int _refreshing;

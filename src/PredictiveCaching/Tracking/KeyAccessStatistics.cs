@@ -11,8 +11,10 @@ namespace PredictiveCaching.Tracking;
 /// interlocked exchange when uncontended), so that no lock is shared between keys and no outside code can take it. Reads of single properties are not synchronised with writers and may be a
 /// moment old; times are UTC ticks (<see cref="DateTimeOffset.UtcTicks"/>) taken from the configured
 /// <see cref="TimeProvider"/>.
+/// <para>Internal: the mutable tracker object is not handed out; predictors and feature extractors see a
+/// <see cref="KeyAccessSnapshot"/> taken by <see cref="Snapshot"/>.</para>
 /// </remarks>
-public sealed class KeyAccessStatistics
+internal sealed class KeyAccessStatistics
 {
     internal const long NoExpiry = long.MaxValue;
 
@@ -208,7 +210,7 @@ public sealed class KeyAccessStatistics
     /// <param name="destination">Where to write the links.</param>
     /// <param name="minimumCount">How often a successor must have followed this key to count as a link.</param>
     /// <returns>The number of links written.</returns>
-    public int GetSuccessors(Span<SuccessorLink> destination, int minimumCount = 2)
+    internal int GetSuccessors(Span<SuccessorLink> destination, int minimumCount = 2)
     {
         int written = 0;
         using (Acquire())
@@ -237,11 +239,11 @@ public sealed class KeyAccessStatistics
 
     /// <summary>Copies every statistic under one lock, for callers that read several of them (feature extraction).</summary>
     /// <returns>A consistent copy.</returns>
-    internal KeyStatisticsSnapshot Snapshot()
+    internal KeyAccessSnapshot Snapshot()
     {
         using (Acquire())
         {
-            return new KeyStatisticsSnapshot
+            return new KeyAccessSnapshot
             {
                 ReadCount = _readCount,
                 HitCount = _hitCount,

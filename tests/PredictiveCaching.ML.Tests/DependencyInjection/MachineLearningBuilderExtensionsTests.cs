@@ -75,4 +75,25 @@ public sealed class MachineLearningBuilderExtensionsTests
     {
         Assert.True(new MachineLearningOptionsValidator().Validate(null, new MachineLearningOptions()).Succeeded);
     }
+
+    [Theory]
+    [InlineData(nameof(MachineLearningOptions.FeatureImportanceThreshold), "must be in [0, 1); was 1")]
+    [InlineData(nameof(MachineLearningOptions.HoldoutFraction), "must be in [0.05, 0.5]; was 0.6")]
+    [InlineData(nameof(MachineLearningOptions.SampleInterval), "must be in [00:00:00.1000000, 01:00:00]; was 00:00:00.0500000")]
+    [InlineData(nameof(MachineLearningOptions.MinimumRetrainingGap), "must be in [00:00:00, 01:00:00]; was 02:00:00")]
+    public void Validator_DeclaredAndDependentRanges_NameThePathTheRuleAndTheValue(string option, string expected)
+    {
+        var options = new MachineLearningOptions();
+        switch (option)
+        {
+            case nameof(MachineLearningOptions.FeatureImportanceThreshold): options.FeatureImportanceThreshold = 1; break;
+            case nameof(MachineLearningOptions.HoldoutFraction): options.HoldoutFraction = 0.6; break;
+            case nameof(MachineLearningOptions.SampleInterval): options.SampleInterval = TimeSpan.FromMilliseconds(50); break;
+            default: options.MinimumRetrainingGap = TimeSpan.FromHours(2); break;
+        }
+
+        ValidateOptionsResult result = new MachineLearningOptionsValidator().Validate(null, options);
+
+        Assert.Equal(["PredictiveLoading:MachineLearning:" + option + " " + expected], result.Failures);
+    }
 }

@@ -30,7 +30,7 @@ public sealed class DecisionSamplingTests
         FeatureSchema schema = h.Provider.GetRequiredService<FeatureSchema>();
         float[] features = new float[schema.Count];
         features[0] = 3f;
-        var context = new PredictionContext(key, entry, h.Time.GetUtcNow().UtcTicks, Window, h.Provider.GetRequiredService<ResourceMonitor>().Current, 0.5, isSequential: false, prior);
+        var context = new PredictionContext(key, entry?.Snapshot(), h.Time.GetUtcNow().UtcTicks, Window, h.Provider.GetRequiredService<ResourceMonitor>().Current, 0.5, isSequential: false, prior);
         observer.OnScored(in context, reason, features, probability, byPredictor);
     }
 

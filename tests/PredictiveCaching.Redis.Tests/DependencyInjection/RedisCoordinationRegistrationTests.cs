@@ -59,7 +59,7 @@ public sealed class RedisCoordinationRegistrationTests
 
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("PredictiveLoading:RedisCoordination:CommandTimeout must be from 00:00:00.001 to 00:01:00; it was 00:00:00.", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PredictiveLoading:RedisCoordination:CommandTimeout must be in [00:00:00.0010000, 00:01:00]; was 00:00:00", ex.Message, StringComparison.Ordinal);
     }
 
     [RedisFact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Prefetching;
+using PredictiveCaching.Testing;
 using StackExchange.Redis;
 
 namespace PredictiveCaching.Redis.Tests.Infrastructure;
@@ -37,23 +38,22 @@ internal sealed class PredictiveInstance : IAsyncDisposable
     public static async Task<PredictiveInstance> CreateAsync(string endpoint, string instanceName, SharedOrigin origin, Action<IServiceCollection>? configure = null)
     {
         IConnectionMultiplexer multiplexer = await ConnectionMultiplexer.ConnectAsync(endpoint + ",abortConnect=false");
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+        FakeTimeProvider time = VirtualTime.Create();
         var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(time);
+        services.AddVirtualTime(time);
         services.AddSingleton(multiplexer);
         services.AddStackExchangeRedisCache(o =>
         {
             o.InstanceName = instanceName;
             o.ConnectionMultiplexerFactory = () => Task.FromResult(multiplexer);
         });
-        services.AddPredictiveLoading(o => o.Strategies.Adaptive = false)
+        services.AddPredictiveLoadingForTests()
             .AddSource("b:", async (key, ct) => await origin.PrefetchLoadAsync(key, ct) is { } bytes
                 ? new PrefetchedValue(bytes, new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = Ttl })
                 : null)
             .UseRedisCoordination(o => o.InstanceName = instanceName);
         configure?.Invoke(services);
-        return new PredictiveInstance(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), multiplexer, time);
+        return new PredictiveInstance(services.BuildValidated(), multiplexer, time);
     }
 
     /// <summary>Cache-aside read: on a miss, load from the origin and (when <paramref name="write"/>) write it back.</summary>

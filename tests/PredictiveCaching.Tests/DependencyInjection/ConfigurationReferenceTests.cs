@@ -1,9 +1,8 @@
-using System.Globalization;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using PredictiveCaching.Prefetching;
 using PredictiveCaching.Resources;
 using PredictiveCaching.Strategies;
+using PredictiveCaching.Testing;
 using PredictiveCaching.Tracking;
 using PredictiveCaching.Validation;
 using PredictiveCaching.Warming;
@@ -14,8 +13,9 @@ namespace PredictiveCaching.Tests.DependencyInjection;
 /// docs/configuration.md against the one source of each range: the <see cref="OptionRangeAttribute"/> or
 /// <see cref="DurationRangeAttribute"/> on the property (read by reflection), and the default an options instance has.
 /// Every ranged option has a row; its "valid" cell states the attribute's bounds and its "default" cell the default.
+/// The ML and Redis packages' tests check their own sections with the same reader (<see cref="ConfigurationReference"/>).
 /// </summary>
-public sealed partial class ConfigurationReferenceTests
+public sealed class ConfigurationReferenceTests
 {
     private static readonly (string Section, Type Options)[] Sections =
     [
@@ -26,21 +26,19 @@ public sealed partial class ConfigurationReferenceTests
         ("Warming", typeof(WarmingOptions)),
     ];
 
-    private static readonly Lazy<Dictionary<string, Row>> Rows = new(ReadRows);
-
     public static TheoryData<string> RangedOptions() => new(OptionNames());
 
     internal static IEnumerable<string> OptionNames()
     {
         foreach ((string section, Type type) in Sections)
         {
-            foreach (PropertyInfo property in Ranged(type))
+            foreach (PropertyInfo property in ConfigurationReference.Ranged(type))
             {
                 yield return section + ":" + property.Name;
             }
         }
 
-        foreach (PropertyInfo property in Ranged(typeof(PrefetchStrategyOptions)))
+        foreach (PropertyInfo property in ConfigurationReference.Ranged(typeof(PrefetchStrategyOptions)))
         {
             yield return "Strategies:<Strategy>:" + property.Name;
         }
@@ -51,10 +49,10 @@ public sealed partial class ConfigurationReferenceTests
     public void ConfigurationMd_StatesTheAttributeRange(string option)
     {
         PropertyInfo property = PropertyOf(option);
-        Assert.True(Rows.Value.TryGetValue(option, out Row? row), $"docs/configuration.md has no row for {option}");
+        Assert.True(ConfigurationReference.Rows.TryGetValue(option, out ConfigurationRow? row), $"docs/configuration.md has no row for {option}");
 
-        (double Min, double Max, bool MinExclusive) expected = RangeOf(property);
-        (double Min, double Max, bool MinExclusive) stated = ParseRange(row.Valid, option);
+        NumericRange expected = ConfigurationReference.RangeOf(property);
+        NumericRange stated = ConfigurationReference.ParseRange(row.Valid, other => BoundOf(option, other));
 
         Assert.True(expected == stated, $"{option}: the attribute says {expected}, docs/configuration.md says '{row.Valid}' = {stated}");
     }
@@ -64,7 +62,7 @@ public sealed partial class ConfigurationReferenceTests
     public void ConfigurationMd_StatesTheDefault(string option)
     {
         PropertyInfo property = PropertyOf(option);
-        Row row = Rows.Value[option];
+        ConfigurationRow row = ConfigurationReference.Rows[option];
         double?[] defaults = DefaultsOf(option, property);
         if (defaults.All(d => d is null))
         {
@@ -72,16 +70,14 @@ public sealed partial class ConfigurationReferenceTests
             return;
         }
 
-        double[] stated = ParseDefaults(row.Default, row.Names.Length > 1 ? row.Names.Length : defaults.Length, option);
-        double expected = option.StartsWith("Strategies:<Strategy>:", StringComparison.Ordinal)
-            ? double.NaN
-            : defaults[0]!.Value;
-        if (double.IsNaN(expected))
+        double[] stated = ConfigurationReference.ParseDefaults(row.Default, row.Names.Length > 1 ? row.Names.Length : defaults.Length);
+        if (option.StartsWith("Strategies:<Strategy>:", StringComparison.Ordinal))
         {
             Assert.Equal(defaults.Select(d => d!.Value), stated);
         }
         else
         {
+            double expected = defaults[0]!.Value;
             Assert.True(stated[Array.IndexOf(row.Names, option[(option.LastIndexOf(':') + 1)..])] == expected, $"{option}: default {expected}, docs/configuration.md says '{row.Default}'");
         }
     }
@@ -90,13 +86,13 @@ public sealed partial class ConfigurationReferenceTests
     public void ConfigurationMd_EveryRangedRowHasAnAttribute()
     {
         HashSet<string> ranged = [.. OptionNames()];
-        string[] unattributed = [.. Rows.Value.Where(r => IsRange(r.Value.Valid) && !ranged.Contains(r.Key)).Select(r => r.Key)];
+        HashSet<string> sections = [.. Sections.Select(s => s.Section)];
+        string[] unattributed = [.. ConfigurationReference.Rows
+            .Where(r => sections.Contains(r.Key[..r.Key.IndexOf(':', StringComparison.Ordinal)]) && ConfigurationReference.IsRange(r.Value.Valid) && !ranged.Contains(r.Key))
+            .Select(r => r.Key)];
 
         Assert.True(unattributed.Length == 0, "rows with a range no attribute declares: " + string.Join(", ", unattributed));
     }
-
-    private static IEnumerable<PropertyInfo> Ranged(Type type) =>
-        type.GetProperties().Where(p => p.GetCustomAttribute<OptionRangeAttribute>() is not null || p.GetCustomAttribute<DurationRangeAttribute>() is not null);
 
     internal static PropertyInfo PropertyOf(string option)
     {
@@ -105,146 +101,19 @@ public sealed partial class ConfigurationReferenceTests
         return type.GetProperty(parts[^1])!;
     }
 
-    private static (double, double, bool) RangeOf(PropertyInfo property)
-    {
-        if (property.GetCustomAttribute<DurationRangeAttribute>() is { } duration)
-        {
-            return (duration.Minimum.TotalMilliseconds, duration.Maximum.TotalMilliseconds, false);
-        }
-
-        OptionRangeAttribute range = property.GetCustomAttribute<OptionRangeAttribute>()!;
-        return ((double)range.Minimum, range.Unbounded ? double.PositiveInfinity : (double)range.Maximum, range.MinimumIsExclusive);
-    }
+    // "1 – `MaxConcurrency`": the upper bound of the other option's range, in the same section.
+    private static double BoundOf(string option, string other) =>
+        ConfigurationReference.RangeOf(PropertyOf(string.Join(':', option.Split(':')[..^1]) + ":" + other)).Max;
 
     private static double?[] DefaultsOf(string option, PropertyInfo property)
     {
         if (option.StartsWith("Strategies:<Strategy>:", StringComparison.Ordinal))
         {
             var strategies = new StrategyOptions();
-            return [.. new[] { strategies.Aggressive, strategies.Balanced, strategies.Conservative }.Select(s => Number(property.GetValue(s)))];
+            return [.. new[] { strategies.Aggressive, strategies.Balanced, strategies.Conservative }.Select(s => ConfigurationReference.Number(property.GetValue(s)))];
         }
 
         object options = Activator.CreateInstance(property.DeclaringType!)!;
-        return [Number(property.GetValue(options))];
+        return [ConfigurationReference.Number(property.GetValue(options))];
     }
-
-    private static double? Number(object? value) => value switch
-    {
-        null => null,
-        TimeSpan span => span.TotalMilliseconds,
-        _ => Convert.ToDouble(value, CultureInfo.InvariantCulture),
-    };
-
-    private static bool IsRange(string cell) => cell.Contains('–', StringComparison.Ordinal) || cell.StartsWith('≥') || cell.StartsWith('(') || cell.StartsWith('[');
-
-    // "(0, 1]", "[0, 1]", "≥ 1", "16 – 100 000 000", "1 s – 1 day", "1 048 576 (1 MiB) – 68 719 476 736 (64 GiB)", "1 – `MaxConcurrency`".
-    private static (double, double, bool) ParseRange(string cell, string option)
-    {
-        Match interval = IntervalPattern().Match(cell);
-        if (interval.Success)
-        {
-            return (Quantity(interval.Groups[2].Value, option), Quantity(interval.Groups[3].Value, option), interval.Groups[1].Value == "(");
-        }
-
-        if (cell.StartsWith('≥'))
-        {
-            return (Quantity(cell[1..], option), double.PositiveInfinity, false);
-        }
-
-        string[] ends = Parenthetical().Replace(cell, string.Empty).Split('–');
-        Assert.True(ends.Length == 2, $"{option}: cannot read the range '{cell}'");
-        return (Quantity(ends[0], option), Quantity(ends[1], option), false);
-    }
-
-    private static double[] ParseDefaults(string cell, int count, string option)
-    {
-        string plain = Parenthetical().Replace(cell, string.Empty);
-        Match unit = UnitSuffix().Match(plain);
-        string[] values = plain.Split('/');
-        Assert.True(values.Length == count, $"{option}: '{cell}' does not state {count} default(s)");
-        return [.. values.Select(v => Quantity(unit.Success && !UnitSuffix().IsMatch(v) ? v + " " + unit.Groups[1].Value : v, option))];
-    }
-
-    // A number with optional digit-group spaces and a unit, or a backticked option whose range bound it is.
-    private static double Quantity(string text, string option)
-    {
-        text = text.Trim();
-        if (text.StartsWith('`'))
-        {
-            string other = string.Join(':', option.Split(':')[..^1]) + ":" + text.Trim('`');
-            return RangeOf(PropertyOf(other)).Item2;
-        }
-
-        Match match = QuantityPattern().Match(text);
-        Assert.True(match.Success, $"{option}: cannot read '{text}'");
-        double number = double.Parse(match.Groups[1].Value.Replace(" ", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture);
-        return match.Groups[2].Value switch
-        {
-            "" => number,
-            "ms" => number,
-            "s" => number * 1_000,
-            "min" => number * 60_000,
-            "h" => number * 3_600_000,
-            "day" or "days" => number * 86_400_000,
-            "MiB" => number * 1024 * 1024,
-            string unit => throw new InvalidOperationException($"{option}: unknown unit '{unit}'"),
-        };
-    }
-
-    private static Dictionary<string, Row> ReadRows()
-    {
-        string? root = AppContext.BaseDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root, "PredictiveCaching.sln")))
-        {
-            root = Path.GetDirectoryName(root);
-        }
-
-        Assert.NotNull(root);
-        var rows = new Dictionary<string, Row>(StringComparer.Ordinal);
-        string? section = null;
-        foreach (string line in File.ReadLines(Path.Combine(root, "docs", "configuration.md")))
-        {
-            Match heading = SectionHeading().Match(line);
-            if (heading.Success)
-            {
-                section = heading.Groups[1].Value;
-                continue;
-            }
-
-            if (section is null || !line.StartsWith("| `", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            string[] cells = line.Split('|');
-            string[] names = [.. BacktickedName().Matches(cells[1]).Select(m => m.Groups[1].Value)];
-            var row = new Row([.. names.Select(n => n.Replace("<Strategy>:", string.Empty, StringComparison.Ordinal))], cells[2].Trim(), cells[3].Trim());
-            foreach (string name in names)
-            {
-                rows[section + ":" + name] = row;
-            }
-        }
-
-        return rows;
-    }
-
-    [GeneratedRegex(@"^## \w+ \(`PredictiveLoading:(\w+)`\)")]
-    private static partial Regex SectionHeading();
-
-    [GeneratedRegex(@"`([^`]+)`")]
-    private static partial Regex BacktickedName();
-
-    [GeneratedRegex(@"^([(\[])\s*([^,]+),\s*([^\])]+)[\])]$")]
-    private static partial Regex IntervalPattern();
-
-    [GeneratedRegex(@"\([^)]*\)")]
-    private static partial Regex Parenthetical();
-
-    [GeneratedRegex(@"^(-?[\d ]*\d(?:\.\d+)?)\s*(ms|s|min|h|days?|MiB)?$")]
-    private static partial Regex QuantityPattern();
-
-    [GeneratedRegex(@"\d\s*(ms|s|min|h|days?|MiB)\s*$")]
-    private static partial Regex UnitSuffix();
-
-    private sealed record Row(string[] Names, string Default, string Valid);
 }

@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Loop.Execution;
 using PredictiveCaching.Prefetching;
-using PredictiveCaching.Resources;
+using PredictiveCaching.Testing;
 
 namespace PredictiveCaching.Tests.Fakes;
 
@@ -51,27 +50,19 @@ internal sealed class LoopHarness : IAsyncDisposable
         Action<IPredictiveLoadingBuilder, FakeOrigin>? build = null,
         bool defaultSource = true)
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+        FakeTimeProvider time = VirtualTime.Create();
         var inner = new FakeTtlCache(time);
         var origin = new FakeOrigin();
         var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(time);
-        services.AddSingleton<IDistributedCache>(inner);
-        IPredictiveLoadingBuilder builder = services.AddPredictiveLoading(o =>
-        {
-            o.Strategies.Adaptive = false;
-            configure?.Invoke(o);
-        });
-        // The machine's own probes would make results depend on how busy it is; tests add the probes they need.
-        services.RemoveAll<IResourceProbe>();
+        services.AddVirtualTime(time, inner);
+        IPredictiveLoadingBuilder builder = services.AddPredictiveLoadingForTests(configure);
         if (defaultSource)
         {
             builder.AddSource(static _ => true, (key, _) => ValueTask.FromResult<PrefetchedValue?>(new PrefetchedValue(origin.Load(key))));
         }
 
         build?.Invoke(builder, origin);
-        return new LoopHarness(time, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), inner, origin);
+        return new LoopHarness(time, services.BuildValidated(), inner, origin);
     }
 
     /// <summary>Cache-aside read as an application does it: on a miss, load from the origin and write with the TTL.</summary>

@@ -37,5 +37,5 @@ internal static class FeatureTestData
     }
 
     public static PredictionContext CreateContext(KeyAccessStatistics? statistics, bool sequential = false, long? now = null) =>
-        new("product:17", statistics, now ?? Now, TimeSpan.FromMinutes(5), Resources, priority: 0.8, isSequential: sequential);
+        new("product:17", statistics?.Snapshot(), now ?? Now, TimeSpan.FromMinutes(5), Resources, priority: 0.8, isSequential: sequential);
 }

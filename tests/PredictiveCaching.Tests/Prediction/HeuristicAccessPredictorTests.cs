@@ -70,7 +70,7 @@ public sealed class HeuristicAccessPredictorTests
         Assert.Equal(expected, HeuristicAccessPredictor.NormalCdf(z), 3);
 
     private static PredictionContext Context(KeyAccessStatistics key, long now, double window) =>
-        new(key.Key, key, now, TimeSpan.FromSeconds(window), ResourceSnapshot.Unknown, 0.5, false);
+        new(key.Key, key.Snapshot(), now, TimeSpan.FromSeconds(window), ResourceSnapshot.Unknown, 0.5, false);
 
     private static KeyAccessStatistics ReadEvery(double seconds, int reads)
     {

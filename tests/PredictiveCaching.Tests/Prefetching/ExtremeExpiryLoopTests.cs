@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PredictiveCaching.Prefetching;
-using PredictiveCaching.Resources;
+using PredictiveCaching.Testing;
 using PredictiveCaching.Tests.Caching;
 using PredictiveCaching.Tests.Fakes;
 using PredictiveCaching.Tracking;
@@ -129,17 +128,15 @@ public sealed class ExtremeExpiryLoopTests
 
         public static Loop Create()
         {
-            var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 8, 0, 0, TimeSpan.Zero));
+            FakeTimeProvider time = VirtualTime.Create();
             var inner = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions { Clock = new FakeSystemClock(time) }));
             var origin = new FakeOrigin();
             var services = new ServiceCollection();
+            services.AddVirtualTime(time, inner);
             services.AddFakeLogging();
-            services.AddSingleton<TimeProvider>(time);
-            services.AddSingleton<IDistributedCache>(inner);
-            services.AddPredictiveLoading(o => o.Strategies.Adaptive = false)
+            services.AddPredictiveLoadingForTests()
                 .AddSource(static _ => true, (key, _) => ValueTask.FromResult<PrefetchedValue?>(new PrefetchedValue(origin.Load(key))));
-            services.RemoveAll<IResourceProbe>();
-            return new Loop(time, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), inner, origin);
+            return new Loop(time, services.BuildValidated(), inner, origin);
         }
 
         public async Task<bool> ReadThroughAsync(string key, DistributedCacheEntryOptions options)

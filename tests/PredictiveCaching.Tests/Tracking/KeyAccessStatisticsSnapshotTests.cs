@@ -10,7 +10,7 @@ public sealed class KeyAccessStatisticsSnapshotTests
     {
         KeyAccessStatistics statistics = FeatureTestData.CreateStatistics(prefetched: true);
 
-        KeyStatisticsSnapshot snapshot = statistics.Snapshot();
+        KeyAccessSnapshot snapshot = statistics.Snapshot();
 
         Assert.Equal(statistics.ReadCount, snapshot.ReadCount);
         Assert.Equal(statistics.HitCount, snapshot.HitCount);
@@ -32,7 +32,7 @@ public sealed class KeyAccessStatisticsSnapshotTests
     [Fact]
     public void Snapshot_WorkedExample_ExpectedValues()
     {
-        KeyStatisticsSnapshot snapshot = FeatureTestData.CreateStatistics().Snapshot();
+        KeyAccessSnapshot snapshot = FeatureTestData.CreateStatistics().Snapshot();
 
         Assert.Equal(3, snapshot.ReadCount);
         Assert.Equal(2, snapshot.HitCount);
@@ -41,5 +41,29 @@ public sealed class KeyAccessStatisticsSnapshotTests
         Assert.Equal(FeatureTestData.T0 + TimeSpan.FromSeconds(605).Ticks, snapshot.ExpectedExpiryTicks);
         Assert.True(snapshot.IsExpectedPresentAt(FeatureTestData.Now));
         Assert.False(snapshot.IsExpectedPresentAt(FeatureTestData.T0 + TimeSpan.FromSeconds(605).Ticks));
+    }
+
+    [Fact]
+    public void NewSnapshot_DescribesAKeyWithNoReadsUnknownSizeAndNoCopy()
+    {
+        var snapshot = new KeyAccessSnapshot();
+
+        Assert.Equal(0, snapshot.ReadCount);
+        Assert.Equal(-1, snapshot.LastSize);
+        Assert.Equal(long.MaxValue, snapshot.ExpectedExpiryTicks);
+        Assert.False(snapshot.IsPresent);
+        Assert.False(snapshot.IsExpectedPresentAt(FeatureTestData.Now));
+    }
+
+    [Fact]
+    public void Snapshot_IsACopy_LaterReadsDoNotChangeIt()
+    {
+        KeyAccessStatistics statistics = FeatureTestData.CreateStatistics();
+        KeyAccessSnapshot before = statistics.Snapshot();
+
+        statistics.RecordRead(hit: true, size: 1, FeatureTestData.Now);
+
+        Assert.Equal(before.ReadCount + 1, statistics.ReadCount);
+        Assert.Equal(3, before.ReadCount);
     }
 }

@@ -33,16 +33,17 @@ internal sealed class CandidateScorer(
     public ScoredCandidate Score(in Candidate candidate, long nowTicks, TimeSpan lookahead, ResourceSnapshot resources)
     {
         double priority = priorities.WeightOf(candidate.Key);
-        KeyAccessStatistics? entry = candidate.Entry;
+        // One snapshot per candidate: the decision-point size, the predictor, the features and the observer all read it.
+        KeyAccessSnapshot? statistics = candidate.Entry?.Snapshot();
 
         // Expiry decisions and co-access carry an estimate made at the decision point from the evidence that proposed
         // them (outcomes of earlier expiries; co-reads per episode), and a hint carries the application's: the rhythm
         // model would only count twice.
         AccessPrediction prediction;
         bool byPredictor = false;
-        if (candidate.Reason is CandidateReason.Expiry or CandidateReason.CoAccess && entry is not null)
+        if (candidate.Reason is CandidateReason.Expiry or CandidateReason.CoAccess && statistics is { } known)
         {
-            prediction = new AccessPrediction(candidate.Prior, Math.Max(0, entry.LastSize));
+            prediction = new AccessPrediction(candidate.Prior, Math.Max(0, known.LastSize));
         }
         else if (candidate.Reason == CandidateReason.Hint)
         {
@@ -54,7 +55,7 @@ internal sealed class CandidateScorer(
             prediction = default;
         }
 
-        var context = new PredictionContext(candidate.Key, entry, nowTicks, lookahead, resources, priority, candidate.IsSequential, candidate.Prior, candidate.SizeHint);
+        var context = new PredictionContext(candidate.Key, statistics, nowTicks, lookahead, resources, priority, candidate.IsSequential, candidate.Prior, candidate.SizeHint);
         bool filled = false;
         if (byPredictor)
         {
@@ -79,7 +80,7 @@ internal sealed class CandidateScorer(
     {
         tracker.TryGet(request.Key, out KeyAccessStatistics? entry);
         double priority = request.Priority is { } level ? priorities.WeightOf(level) : priorities.WeightOf(request.Key);
-        var context = new PredictionContext(request.Key, entry, nowTicks, lookahead, resources, priority, request.IsSequential, 0d, request.SizeBytes ?? -1);
+        var context = new PredictionContext(request.Key, entry?.Snapshot(), nowTicks, lookahead, resources, priority, request.IsSequential, 0d, request.SizeBytes ?? -1);
         return (Predict(in context, featureBuffer: null, out _), priority);
     }
 
