@@ -29,7 +29,28 @@ public sealed partial class CompiledTreeEnsemble
     private readonly int[] _right;
     private readonly double[] _leafValues;
 
-    /// <summary>Initializes a new instance of the <see cref="CompiledTreeEnsemble"/> class, validating every reference.</summary>
+    /// <summary>Initializes a new instance of the <see cref="CompiledTreeEnsemble"/> class from trained trees.</summary>
+    /// <param name="featureCount">The length of the feature vectors the ensemble scores.</param>
+    /// <param name="bias">A constant added to every score.</param>
+    /// <param name="trees">The trees, whose outputs are summed.</param>
+    /// <exception cref="ArgumentException">A tree compares a feature outside <paramref name="featureCount"/>, or there is no tree.</exception>
+    /// <remarks>
+    /// The contract between a training package and the core: the ML package hands each trained FastTree ensemble over
+    /// as its trees, and a third-party trainer does the same with its own. The trees are copied into the layout the CPU
+    /// scores fastest, which is not part of the contract. An application does not build models itself; it loads them
+    /// with <see cref="TreeModelFormat.Load(Stream)"/>.
+    /// </remarks>
+    public CompiledTreeEnsemble(int featureCount, double bias, IReadOnlyList<DecisionTree> trees)
+        : this(featureCount, bias, Flatten(trees ?? throw new ArgumentNullException(nameof(trees))))
+    {
+    }
+
+    private CompiledTreeEnsemble(int featureCount, double bias, FlatTrees flat)
+        : this(featureCount, bias, flat.Roots, flat.SplitFeatures, flat.Thresholds, flat.Left, flat.Right, flat.LeafValues, BestLayout)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="CompiledTreeEnsemble"/> class from its flat arrays, validating every reference.</summary>
     /// <param name="featureCount">The length of the feature vectors the ensemble scores.</param>
     /// <param name="bias">A constant added to every score.</param>
     /// <param name="roots">The root of each tree: a node index, or <c>~leaf</c> for a tree that is a single leaf.</param>
@@ -39,13 +60,8 @@ public sealed partial class CompiledTreeEnsemble
     /// <param name="right">The right child of each node (node index, or <c>~leaf</c>).</param>
     /// <param name="leafValues">The output of each leaf, already multiplied by its tree's weight.</param>
     /// <exception cref="ArgumentException">The arrays do not describe a well-formed ensemble.</exception>
-    /// <remarks>
-    /// The contract between a training package and the core: the ML package flattens each trained FastTree ensemble
-    /// into these arrays, and a third-party trainer does the same with its own trees (node indexes grow from parent to
-    /// child; <c>~leaf</c> marks a leaf). The arrays are kept, not copied: do not change them afterwards. An application
-    /// does not build models itself; it loads them with <see cref="TreeModelFormat.Load(Stream)"/>.
-    /// </remarks>
-    public CompiledTreeEnsemble(
+    /// <remarks>The model format and tests build ensembles this way; the arrays are kept, not copied.</remarks>
+    internal CompiledTreeEnsemble(
         int featureCount,
         double bias,
         int[] roots,
@@ -115,6 +131,50 @@ public sealed partial class CompiledTreeEnsemble
 
         Layout = _vector is not null ? ScoringLayout.Vector512 : _vector256 is not null ? ScoringLayout.Vector256 : ScoringLayout.Walk;
     }
+
+    /// <summary>The trees one after another: node and leaf indexes rebased onto shared arrays.</summary>
+    private static FlatTrees Flatten(IReadOnlyList<DecisionTree> trees)
+    {
+        if (trees.Count == 0)
+        {
+            throw new ArgumentException("An ensemble needs at least one tree.", nameof(trees));
+        }
+
+        int nodes = 0;
+        int leaves = 0;
+        for (int t = 0; t < trees.Count; t++)
+        {
+            DecisionTree tree = trees[t] ?? throw new ArgumentException("Tree " + t.ToString(System.Globalization.CultureInfo.InvariantCulture) + " is null.", nameof(trees));
+            nodes += tree.NodeCount;
+            leaves += tree.LeafValues.Length;
+        }
+
+        var flat = new FlatTrees(new int[trees.Count], new int[nodes], new float[nodes], new int[nodes], new int[nodes], new double[leaves]);
+        int nodeBase = 0;
+        int leafBase = 0;
+        for (int t = 0; t < trees.Count; t++)
+        {
+            DecisionTree tree = trees[t];
+            flat.Roots[t] = tree.NodeCount > 0 ? nodeBase : ~leafBase;
+            tree.SplitFeatures.CopyTo(flat.SplitFeatures, nodeBase);
+            tree.Thresholds.CopyTo(flat.Thresholds, nodeBase);
+            for (int n = 0; n < tree.NodeCount; n++)
+            {
+                flat.Left[nodeBase + n] = Rebase(tree.LeftChild[n], nodeBase, leafBase);
+                flat.Right[nodeBase + n] = Rebase(tree.RightChild[n], nodeBase, leafBase);
+            }
+
+            tree.LeafValues.CopyTo(flat.LeafValues, leafBase);
+            nodeBase += tree.NodeCount;
+            leafBase += tree.LeafValues.Length;
+        }
+
+        return flat;
+
+        static int Rebase(int child, int nodeBase, int leafBase) => child >= 0 ? nodeBase + child : ~(leafBase + ~child);
+    }
+
+    private readonly record struct FlatTrees(int[] Roots, int[] SplitFeatures, float[] Thresholds, int[] Left, int[] Right, double[] LeafValues);
 
     /// <summary>Gets the layout the public constructor asks for: the widest bit-set layout this CPU runs, else the walk.</summary>
     internal static ScoringLayout BestLayout =>

@@ -55,6 +55,36 @@ public sealed class CompiledTreeEnsembleTests
         Assert.Throws<ArgumentException>(() => CreateSut().ScoreBatch(new float[3], new double[2]));
     }
 
+    [Theory]
+    [InlineData(0f, 0f)]
+    [InlineData(1f, 5.0001f)]
+    [InlineData(1.0001f, 0f)]
+    [InlineData(float.NaN, float.NaN)]
+    public void PublicConstructor_TreesAsTrained_ScoreAsTheFlatArrays(float f0, float f1)
+    {
+        // The same two trees as CreateSut, each with its own node and leaf numbering, as a trainer hands them over.
+        var trees = new[]
+        {
+            new DecisionTree([0, 1], [1f, 5f], [1, ~0], [~2, ~1], [10d, 20d, 30d]),
+            new DecisionTree([], [], [], [], [0.25d]),
+        };
+        var sut = new CompiledTreeEnsemble(2, 0.5, trees);
+
+        Assert.Equal(CreateSut().Score([f0, f1]), sut.Score([f0, f1]), 12);
+        Assert.Equal(2, sut.TreeCount);
+    }
+
+    [Fact]
+    public void DecisionTree_Malformed_IsRefusedNamingTheArgument()
+    {
+        Assert.Equal("leafValues", Assert.Throws<ArgumentException>(() => new DecisionTree([0], [1f], [~0], [~1], [1d])).ParamName);
+        Assert.Equal("leftChild", Assert.Throws<ArgumentException>(() => new DecisionTree([0, 1], [1f, 1f], [0, ~0], [1, ~1], [1d, 2d, 3d])).ParamName);
+        Assert.Equal("rightChild", Assert.Throws<ArgumentException>(() => new DecisionTree([0], [1f], [~0], [~7], [1d, 2d])).ParamName);
+        Assert.Equal("thresholds", Assert.Throws<ArgumentException>(() => new DecisionTree([0], [], [~0], [~1], [1d, 2d])).ParamName);
+        Assert.Equal("trees", Assert.Throws<ArgumentException>(() => new CompiledTreeEnsemble(2, 0, Array.Empty<DecisionTree>())).ParamName);
+        Assert.Contains("feature 2", Assert.Throws<ArgumentException>(() => new CompiledTreeEnsemble(2, 0, [new DecisionTree([2], [1f], [~0], [~1], [1d, 2d])])).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Constructor_ChildBeforeParent_IsRefused()
     {
