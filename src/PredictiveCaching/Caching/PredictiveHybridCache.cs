@@ -54,7 +54,7 @@ internal sealed class PredictiveHybridCache : HybridCache
 
         KeyAccessStatistics entry = _recorder.Tracker.GetOrAddEntry(key);
         int calls = entry.FactoryCalls;
-        ValueTask<T> pending = _inner.GetOrCreateAsync(key, (state, factory, entry), Counted<TState, T>.Factory, options, tags, cancellationToken);
+        ValueTask<T> pending = _inner.GetOrCreateAsync(key, new ErasedState<T>(state, factory, entry, Counted<TState, T>.Invoke), ErasedState<T>.Run, options, tags, cancellationToken);
         if (pending.IsCompletedSuccessfully)
         {
             // An L1 hit: the common case, handed back as it is.
@@ -269,14 +269,34 @@ internal sealed class PredictiveHybridCache : HybridCache
         }
     }
 
-    /// <summary>One cached delegate per (TState, T): counts the factory call on the key's entry, then runs the application's factory.</summary>
+    /// <summary>One cached delegate per (TState, T): runs the application's factory from an <see cref="ErasedState{T}"/>, its state and factory typed again.</summary>
     private static class Counted<TState, T>
     {
-        public static readonly Func<(TState State, Func<TState, CancellationToken, ValueTask<T>> Factory, KeyAccessStatistics Entry), CancellationToken, ValueTask<T>> Factory =
-            static (s, cancellationToken) =>
-            {
-                s.Entry.OnFactoryCall();
-                return s.Factory(s.State, cancellationToken);
-            };
+        public static readonly Func<object?, Delegate, CancellationToken, ValueTask<T>> Invoke =
+            static (state, factory, cancellationToken) => ((Func<TState, CancellationToken, ValueTask<T>>)factory)((TState)state!, cancellationToken);
+    }
+
+    /// <summary>
+    /// What the decorator hands the inner cache as the state: the key's entry, to count the factory call, with the
+    /// application's state and factory erased to <see cref="object"/>.
+    /// </summary>
+    /// <remarks>
+    /// Erased because the inner cache's <c>GetOrCreateAsync</c> is a generic virtual method that this class overrides:
+    /// a state built from the caller's <c>TState</c> (a tuple of it, as before) would make NativeAOT compile this
+    /// override again for the tuple, which wraps it in another, without end, and NativeAOT's compiler (ILC 10.0) then
+    /// rejects the whole assembly as a bad image (every use of <c>Nullable&lt;T&gt;</c>, among a quarter of its
+    /// methods, "will always throw", and the app aborts at start). This state's type depends on <c>T</c> only, so the
+    /// expansion stops at once. The price: a value-type state is boxed, one small allocation a call (24 B for an
+    /// <see cref="int"/>); a reference-type state, and the stateless overload, allocate nothing.
+    /// </remarks>
+    private readonly struct ErasedState<T>(object? state, Delegate factory, KeyAccessStatistics entry, Func<object?, Delegate, CancellationToken, ValueTask<T>> invoke)
+    {
+        public static readonly Func<ErasedState<T>, CancellationToken, ValueTask<T>> Run = static (s, cancellationToken) => s.Invoke(cancellationToken);
+
+        private ValueTask<T> Invoke(CancellationToken cancellationToken)
+        {
+            entry.OnFactoryCall();
+            return invoke(state, factory, cancellationToken);
+        }
     }
 }
