@@ -203,20 +203,9 @@ public static partial class ConfigurationReference
 
     private static Dictionary<string, ConfigurationRow> ReadRows()
     {
-        string? root = AppContext.BaseDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root, "PredictiveCaching.sln")))
-        {
-            root = Path.GetDirectoryName(root);
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException("the repository root (PredictiveCaching.sln) is not above " + AppContext.BaseDirectory);
-        }
-
         var rows = new Dictionary<string, ConfigurationRow>(StringComparer.Ordinal);
         string? section = null;
-        foreach (string line in File.ReadLines(Path.Combine(root, "docs", "configuration.md")))
+        foreach (string line in File.ReadLines(RepositoryFiles.PathOf(Path.Combine("docs", "configuration.md"))))
         {
             Match heading = SectionHeading().Match(line);
             if (heading.Success)

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using PredictiveCaching.Diagnostics;
+using PredictiveCaching.Testing;
 using PredictiveCaching.Tests.Fakes;
 
 namespace PredictiveCaching.Tests.Diagnostics;
@@ -8,7 +9,7 @@ namespace PredictiveCaching.Tests.Diagnostics;
 public sealed class MetricsTests
 {
     // docs/operations.md lists every instrument of the core meter, one per row: the test holds the two to each other.
-    private static readonly string[] DocumentedInstruments = DocumentedInstrumentsOf("PredictiveCaching");
+    private static readonly string[] DocumentedInstruments = TelemetryReference.InstrumentsOf("PredictiveCaching");
 
     [Fact]
     public async Task Meter_AfterReadsAndAPrefetch_PublishesEveryInstrumentWithValues()
@@ -102,37 +103,5 @@ public sealed class MetricsTests
             string key = $"{name}{{{tag.Key}={tag.Value}}}";
             tagged[key] = tagged.GetValueOrDefault(key) + value;
         }
-    }
-
-    /// <summary>The backticked instrument names in the first column of the meter's table in docs/operations.md.</summary>
-    internal static string[] DocumentedInstrumentsOf(string meter)
-    {
-        string? root = AppContext.BaseDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root, "PredictiveCaching.sln")))
-        {
-            root = Path.GetDirectoryName(root);
-        }
-
-        Assert.NotNull(root);
-        string[] lines = File.ReadAllLines(Path.Combine(root, "docs", "operations.md"));
-        int start = Array.FindIndex(lines, l => l.StartsWith($"Meter `{meter}`", StringComparison.Ordinal));
-        Assert.True(start >= 0, $"docs/operations.md has no table for meter {meter}");
-        var names = new List<string>();
-        for (int i = start + 1; i < lines.Length; i++)
-        {
-            string line = lines[i];
-            if (names.Count > 0 && !line.StartsWith('|'))
-            {
-                break;
-            }
-
-            if (line.StartsWith("| `", StringComparison.Ordinal))
-            {
-                names.Add(line[3..line.IndexOf('`', 3)]);
-            }
-        }
-
-        names.Sort(StringComparer.Ordinal);
-        return [.. names];
     }
 }
