@@ -1,16 +1,30 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace PredictiveCaching.Packaging.Tests;
 
 /// <summary>Runs the dotnet CLI as a child process and returns what it printed, failing with the output on error.</summary>
 internal static class DotNetCli
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
-
     public static async Task<string> RunAsync(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        (string output, string error) = await ChildProcess.RunAsync("dotnet", workingDirectory, arguments, static environment =>
+        {
+            environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+            environment["DOTNET_NOLOGO"] = "1";
+            environment["MSBUILDNODEWINDOW"] = "0";
+        });
+        return output + error;
+    }
+}
+
+/// <summary>A child process run to its end within a time limit: its output and error, or an exception with both.</summary>
+internal static class ChildProcess
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+
+    public static async Task<(string Output, string Error)> RunAsync(string program, string workingDirectory, string[] arguments, Action<IDictionary<string, string?>>? environment = null)
+    {
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -22,11 +36,8 @@ internal static class DotNetCli
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDNODEWINDOW"] = "0";
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        environment?.Invoke(start.Environment);
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException(program + " did not start");
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(Limit);
@@ -37,15 +48,16 @@ internal static class DotNetCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} took longer than {Limit}");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} took longer than {Limit}");
         }
 
-        var text = new StringBuilder().Append(await output).Append(await error).ToString();
+        string printed = await output;
+        string errors = await error;
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{text}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{printed}{errors}");
         }
 
-        return text;
+        return (printed, errors);
     }
 }

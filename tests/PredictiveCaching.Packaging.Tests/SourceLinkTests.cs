@@ -75,27 +75,7 @@ public sealed class SourceLinkTests : IDisposable
 
     private static class Git
     {
-        public static async Task<string> RunAsync(string workingDirectory, params string[] arguments)
-        {
-            var start = new System.Diagnostics.ProcessStartInfo("git")
-            {
-                WorkingDirectory = workingDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("git did not start");
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            string error = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return process.ExitCode == 0
-                ? await output
-                : throw new InvalidOperationException($"git {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{error}");
-        }
+        public static async Task<string> RunAsync(string workingDirectory, params string[] arguments) =>
+            (await ChildProcess.RunAsync("git", workingDirectory, arguments)).Output;
     }
 }
