@@ -2,7 +2,7 @@ using PredictiveCaching.Replay.Readers;
 
 namespace PredictiveCaching.Replay.Tests.Readers;
 
-// Expected counts are those measured in ../shared/traces/README.md.
+// Expected counts are the traces' own: their requests and distinct keys, counted once when the traces were added.
 public class TraceReaderTests
 {
     [Fact]
