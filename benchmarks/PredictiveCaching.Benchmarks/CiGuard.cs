@@ -47,9 +47,8 @@ internal static class CiGuard
     /// the layout that scores on this CPU. Targets: 0.10 per row (10x) and 0.05 per batch (20x). The AVX-512 limits add
     /// the short job's margin to the targets; the AVX2 limits are its measured cost with margin, because it misses the
     /// targets, so that a regression of that path still fails; the walk, taken only where the CPU has neither (e.g.
-    /// ARM64), is held to its own. The batch limits allow for the CPU: on an AMD EPYC (Zen 4) PredictionEngine scores a
-    /// batch about twice as fast as on the Intel Xeon the first limits came from, so the same compiled code measures
-    /// 0.07 (AVX-512) and 0.10–0.12 (AVX2) there against 0.03 and 0.07. The measured figures behind each limit:
+    /// ARM64), is held to its own. The batch limits allow for the CPU: PredictionEngine's batch is much faster on some
+    /// CPUs than on others, which moves the ratio of unchanged compiled code. The measured figures behind each limit:
     /// docs/learned-prediction.md#measured and docs/benchmarks.md.
     /// </summary>
     internal static (double Row, double Batch) CompiledScoringMaxRatios(ScoringLayout layout) => layout switch
