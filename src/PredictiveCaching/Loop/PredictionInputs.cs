@@ -29,21 +29,13 @@ internal sealed class PredictionInputs(AccessTracker tracker, StrategySelector s
 
     public bool TryGetStatistics(string key, out KeyAccessSnapshot statistics)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        if (tracker.TryGet(key, out KeyAccessStatistics? entry))
-        {
-            statistics = entry.Snapshot();
-            return true;
-        }
-
-        statistics = default;
-        return false;
+        KeyAccessSnapshot? snapshot = tracker.SnapshotOf(key);
+        statistics = snapshot.GetValueOrDefault();
+        return snapshot.HasValue;
     }
 
     public PredictionContext CreateContext(string key, long nowTicks)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        tracker.TryGet(key, out KeyAccessStatistics? entry);
-        return new PredictionContext(key, entry?.Snapshot(), nowTicks, strategies.Current.LookaheadWindow, resources.Current, priorities.WeightOf(key), isSequential: false);
+        return new PredictionContext(key, tracker.SnapshotOf(key), nowTicks, strategies.Current.LookaheadWindow, resources.Current, priorities.WeightOf(key), isSequential: false);
     }
 }

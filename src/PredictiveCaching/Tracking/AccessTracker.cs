@@ -177,6 +177,9 @@ internal sealed class AccessTracker
         return _entries.TryGetValue(key, out statistics);
     }
 
+    /// <summary>Returns a consistent copy of a tracked key's statistics, or <see langword="null"/> when the key is not tracked.</summary>
+    internal KeyAccessSnapshot? SnapshotOf(string key) => TryGet(key, out KeyAccessStatistics? entry) ? entry.Snapshot() : null;
+
     /// <summary>Looks a key up by its characters, without a string (keys the loop composes, such as a sequence's neighbours).</summary>
     internal bool TryGet(ReadOnlySpan<char> key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out KeyAccessStatistics? statistics) =>
         _entriesBySpan.TryGetValue(key, out statistics);

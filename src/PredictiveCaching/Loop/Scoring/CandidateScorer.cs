@@ -78,9 +78,8 @@ internal sealed class CandidateScorer(
     /// <summary>Scores one key on request, outside the cycle.</summary>
     public (AccessPrediction Prediction, double Priority) Score(PredictionRequest request, long nowTicks, TimeSpan lookahead, ResourceSnapshot resources)
     {
-        tracker.TryGet(request.Key, out KeyAccessStatistics? entry);
         double priority = request.Priority is { } level ? priorities.WeightOf(level) : priorities.WeightOf(request.Key);
-        var context = new PredictionContext(request.Key, entry?.Snapshot(), nowTicks, lookahead, resources, priority, request.IsSequential, 0d, request.SizeBytes ?? -1);
+        var context = new PredictionContext(request.Key, tracker.SnapshotOf(request.Key), nowTicks, lookahead, resources, priority, request.IsSequential, 0d, request.SizeBytes ?? -1);
         return (Predict(in context, featureBuffer: null, out _), priority);
     }
 
