@@ -44,16 +44,16 @@ internal static class CiGuard
 
     /// <summary>
     /// Compiled tree-ensemble scoring over ML.NET's PredictionEngine on the same model (varied rows; batches of 256), for
-    /// the layout that scores on this CPU. Targets: 0.10 per row (10x) and 0.05 per batch (20x). The AVX-512 limits add
-    /// the short job's margin to the targets; the AVX2 limits are its measured cost with margin, because it misses the
-    /// targets, so that a regression of that path still fails; the walk, taken only where the CPU has neither (e.g.
-    /// ARM64), is held to its own. The batch limits allow for the CPU: PredictionEngine's batch is much faster on some
-    /// CPUs than on others, which moves the ratio of unchanged compiled code. The measured figures behind each limit:
+    /// the layout that scores on this CPU. Targets: 0.10 per row (10x) and 0.05 per batch (20x). No limit is a target:
+    /// each is the slowest CPU's measured cost of unchanged code with the short job's margin, so that a regression fails
+    /// on every CI machine and noise on none. The CPU moves the ratio: AVX-512 meets the row target on a Xeon and misses
+    /// it on Zen 4, where PredictionEngine is also twice as fast per batch; AVX2
+    /// misses both targets; the walk, taken only where the CPU has neither (e.g. ARM64), is held to its own. The figures:
     /// docs/learned-prediction.md#measured and docs/benchmarks.md.
     /// </summary>
     internal static (double Row, double Batch) CompiledScoringMaxRatios(ScoringLayout layout) => layout switch
     {
-        ScoringLayout.Vector512 => (0.12, 0.09),
+        ScoringLayout.Vector512 => (0.14, 0.09),
         ScoringLayout.Vector256 => (0.22, 0.14),
         _ => (0.6, 0.6),
     };
