@@ -1,4 +1,5 @@
 using System.Globalization;
+using PredictiveCaching.Replay.Policies;
 using PredictiveCaching.Replay.Readers;
 
 namespace PredictiveCaching.Replay;
@@ -16,8 +17,10 @@ internal sealed class ReplayArguments
           <trace>                    a trace file (.gz is read on the fly); 'synthetic' generates the synthetic workload
           --format <f>               auto (default) | cloudphysics | oraclegeneral | metacdn | metakv | plain |
                                      nasatsv | clf (Common Log Format or combined: Apache/nginx access logs)
-          --policies <a,b,...>       default: none,refresh-ahead,successor,predictive-aggressive,
-                                     predictive-balanced,predictive-conservative,oracle
+          --policies <a,b,...>       default: none,refresh-ahead,refresh-ahead-budget,successor,
+                                     predictive-aggressive,predictive-balanced,predictive-conservative,oracle
+                                     (refresh-ahead-budget: refresh-ahead held to the Balanced strategy's byte budget,
+                                     PrefetchBudgetBytes per LookaheadWindow, or to --budget-bytes: equal bytes)
                                      (add predictive-learned for the library with AddMachineLearning, trained in
                                      virtual time on the trace's past; it trains FastTree models, so it is slower;
                                      only-rhythm, only-expiry, only-successors, only-coaccess, only-sequences: the
@@ -36,6 +39,7 @@ internal sealed class ReplayArguments
           --hit-latency-ms <ms>      latency of a hit in the latency figures (default 1)
           --refresh-fraction <f>     refresh-ahead reloads on a hit after this fraction of the TTL (default 0.9)
           --refresh-fractions <list> one refresh-ahead row per fraction (e.g. 0.5,0.6,0.7,0.8,0.9) in place of refresh-ahead
+                                     (and of refresh-ahead-budget)
           --sweep                    the frontier: none, oracle, refresh-ahead over --refresh-fractions (default
                                      0.5..0.95), successor over shares 0.3..0.9, each predictive strategy over
                                      --thresholds (default 0.3..0.95); writes sweep.csv and sweep.png as well
@@ -43,7 +47,8 @@ internal sealed class ReplayArguments
           (any refresh-ahead, successor or predictive-* policy takes a parameter: predictive-balanced@0.6)
           --successor-threshold <f>  successor policy: least successor share to prefetch (default 0.7)
           --max-concurrency <n>      the library's Prefetch.MaxConcurrency: most loads a cycle starts (default: the library's, 4)
-          --budget-bytes <n>         every strategy's PrefetchBudgetBytes (default: each strategy's own)
+          --budget-bytes <n>         every strategy's PrefetchBudgetBytes, and refresh-ahead-budget's (default: each
+                                     strategy's own)
           --max-requests <n>         replay only the first n requests
           --synthetic-seconds <s>    length of the generated synthetic workload (default 3600)
           --no-chart                 skip the PNG
@@ -129,19 +134,26 @@ internal sealed class ReplayArguments
         }
         else if (parsed.RefreshFractions is { } fractions)
         {
-            // One row per fraction where refresh-ahead stood (or after none when it was not named).
+            // One row per fraction where refresh-ahead (and refresh-ahead-budget) stood, or after none when neither was named.
             var policies = new List<string>(parsed.Policies);
-            int at = policies.IndexOf("refresh-ahead");
-            if (at >= 0)
+            bool named = false;
+            foreach (string refresh in (ReadOnlySpan<string>)[RefreshAheadPolicy.PolicyName, RefreshAheadPolicy.BudgetedPolicyName])
             {
-                policies.RemoveAt(at);
-            }
-            else
-            {
-                at = Math.Min(policies.Count, policies.IndexOf("none") + 1);
+                int at = policies.IndexOf(refresh);
+                if (at >= 0)
+                {
+                    policies.RemoveAt(at);
+                    policies.InsertRange(at, fractions.Select(f => PolicySpec.Format(refresh, f)));
+                    named = true;
+                }
             }
 
-            policies.InsertRange(at, fractions.Select(f => PredictiveCaching.Replay.Policies.PolicySpec.Format("refresh-ahead", f)));
+            if (!named)
+            {
+                int at = Math.Min(policies.Count, policies.IndexOf("none") + 1);
+                policies.InsertRange(at, fractions.Select(f => PolicySpec.Format(RefreshAheadPolicy.PolicyName, f)));
+            }
+
             parsed.Policies = policies;
         }
 

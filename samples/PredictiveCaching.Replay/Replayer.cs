@@ -21,6 +21,7 @@ public sealed class Replayer
     [
         NoPrefetchPolicy.PolicyName,
         RefreshAheadPolicy.PolicyName,
+        RefreshAheadPolicy.BudgetedPolicyName,
         SuccessorPolicy.PolicyName,
         "predictive-aggressive",
         "predictive-balanced",
@@ -197,7 +198,7 @@ public sealed class Replayer
     {
         (string name, double? parameter) = PolicySpec.Parse(spec);
         return AllPolicies.Contains(name)
-            && (parameter is null || name is RefreshAheadPolicy.PolicyName or SuccessorPolicy.PolicyName
+            && (parameter is null || name is RefreshAheadPolicy.PolicyName or RefreshAheadPolicy.BudgetedPolicyName or SuccessorPolicy.PolicyName
                 || (name.StartsWith("predictive-", StringComparison.Ordinal) && name != LearnedPolicy.PolicyName)
                 || name.StartsWith("only-", StringComparison.Ordinal) || name.StartsWith("without-", StringComparison.Ordinal));
     }
@@ -214,6 +215,7 @@ public sealed class Replayer
         {
             NoPrefetchPolicy.PolicyName => new NoPrefetchPolicy(context),
             RefreshAheadPolicy.PolicyName => new RefreshAheadPolicy(context, parameter),
+            RefreshAheadPolicy.BudgetedPolicyName => new RefreshAheadPolicy(context, parameter, BalancedBudget(context.Settings)),
             SuccessorPolicy.PolicyName => new SuccessorPolicy(context, parameter),
             "predictive-aggressive" => new PredictivePolicy(context, PrefetchStrategyKind.Aggressive, parameter),
             "predictive-balanced" => new PredictivePolicy(context, PrefetchStrategyKind.Balanced, parameter),
@@ -222,6 +224,13 @@ public sealed class Replayer
             OraclePolicy.PolicyName => new OraclePolicy(context, clock),
             _ => new PredictivePolicy(context, name, MechanismsOf(name), parameter),
         };
+    }
+
+    // The budget refresh-ahead-budget is held to: the Balanced strategy's bytes per lookahead window, or --budget-bytes.
+    private static RefreshBudget BalancedBudget(ReplaySettings settings)
+    {
+        PrefetchStrategyOptions balanced = new PredictiveLoadingOptions().Strategies.Balanced;
+        return new RefreshBudget(settings.BudgetBytes > 0 ? settings.BudgetBytes : balanced.PrefetchBudgetBytes, balanced.LookaheadWindow);
     }
 
     private static PrefetchMechanisms MechanismsOf(string name)

@@ -49,6 +49,29 @@ public class PolicySanityTests
     }
 
     [Fact]
+    public async Task RefreshAheadBudget_HeldToItsBytesPerWindow()
+    {
+        // The trace above with 10-byte values and a budget of 30 bytes per the Balanced window (300 s): the reloads at
+        // 95, 190 and 285 spend it, the one due at 380 is refused, the copy expires at 385 and the read at 475 misses;
+        // by 570 the first two reloads have left the window. Every 475 s: one miss, three reloads.
+        TraceRequest[] trace = [.. Enumerable.Range(0, 20).Select(i => new TraceRequest(i * 95, "k", 10, 100, TraceOperation.Read))];
+        IReadOnlyList<PolicyResult> results = await new Replayer(() => trace, new ReplaySettings { BudgetBytes = 30 })
+            .RunAsync(["refresh-ahead", "refresh-ahead-budget"]);
+        Assert.Equal("refresh-ahead-budget", results[1].Policy);
+        Assert.Equal((1, 19), (results[0].Misses, results[0].Prefetches));
+        Assert.Equal((4, 12), (results[1].Misses, results[1].Prefetches));
+    }
+
+    [Fact]
+    public async Task RefreshAheadBudget_WithRoomToSpare_IsRefreshAhead()
+    {
+        // Balanced's own budget (50 MiB per 300 s) never binds on 10-byte values.
+        TraceRequest[] trace = [.. Enumerable.Range(0, 20).Select(i => new TraceRequest(i * 95, "k", 10, 100, TraceOperation.Read))];
+        IReadOnlyList<PolicyResult> results = await new Replayer(() => trace, new ReplaySettings()).RunAsync(["refresh-ahead@0.8", "refresh-ahead-budget@0.8"]);
+        Assert.Equal((results[0].Misses, results[0].Prefetches), (results[1].Misses, results[1].Prefetches));
+    }
+
+    [Fact]
     public async Task RefreshAhead_ReadsEarlyInTheTtl_ReloadNothing()
     {
         TraceRequest[] trace = [.. Enumerable.Range(0, 20).Select(i => new TraceRequest(i * 10, "k", 10, 300, TraceOperation.Read))];

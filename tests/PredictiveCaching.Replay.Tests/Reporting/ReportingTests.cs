@@ -42,8 +42,15 @@ public sealed class ReportingTests : IDisposable
     {
         ReplayArguments arguments = ReplayArguments.Parse(["trace.csv", "--refresh-fractions", "0.5,0.7,0.9"]);
         Assert.Equal(
-            ["none", "refresh-ahead@0.5", "refresh-ahead@0.7", "refresh-ahead@0.9", "successor", "predictive-aggressive", "predictive-balanced", "predictive-conservative", "oracle"],
+            ["none", "refresh-ahead@0.5", "refresh-ahead@0.7", "refresh-ahead@0.9", "refresh-ahead-budget@0.5", "refresh-ahead-budget@0.7", "refresh-ahead-budget@0.9", "successor", "predictive-aggressive", "predictive-balanced", "predictive-conservative", "oracle"],
             arguments.Policies);
+    }
+
+    [Fact]
+    public void Parse_RefreshFractions_WithoutRefreshAheadNamed_PutsItsRowsAfterNone()
+    {
+        ReplayArguments arguments = ReplayArguments.Parse(["trace.csv", "--refresh-fractions", "0.5,0.9", "--policies", "none,predictive-balanced"]);
+        Assert.Equal(["none", "refresh-ahead@0.5", "refresh-ahead@0.9", "predictive-balanced"], arguments.Policies);
     }
 
     [Fact]
