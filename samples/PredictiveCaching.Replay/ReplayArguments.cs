@@ -40,9 +40,10 @@ internal sealed class ReplayArguments
           --refresh-fraction <f>     refresh-ahead reloads on a hit after this fraction of the TTL (default 0.9)
           --refresh-fractions <list> one refresh-ahead row per fraction (e.g. 0.5,0.6,0.7,0.8,0.9) in place of refresh-ahead
                                      (and of refresh-ahead-budget)
-          --sweep                    the frontier: none, oracle, refresh-ahead over --refresh-fractions (default
-                                     0.5..0.95), successor over shares 0.3..0.9, each predictive strategy over
-                                     --thresholds (default 0.3..0.95); writes sweep.csv and sweep.png as well
+          --sweep                    the frontier: none, oracle, refresh-ahead and refresh-ahead-budget over
+                                     --refresh-fractions (default 0.5..0.95), successor over shares 0.3..0.9, each
+                                     predictive strategy over --thresholds (default 0.3..0.95); writes sweep.csv and
+                                     sweep.png as well
           --thresholds <list>        the predictive strategies' ProbabilityThreshold values a sweep runs
           (any refresh-ahead, successor or predictive-* policy takes a parameter: predictive-balanced@0.6)
           --successor-threshold <f>  successor policy: least successor share to prefetch (default 0.7)

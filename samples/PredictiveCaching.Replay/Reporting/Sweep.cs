@@ -6,8 +6,8 @@ using ScottPlot;
 namespace PredictiveCaching.Replay.Reporting;
 
 /// <summary>
-/// The frontier: every prefetching policy over a range of its parameter (refresh fraction, successor share, probability
-/// threshold), each point what it saved (misses avoided) against what it cost (extra origin loads). The chart is the
+/// The frontier: every prefetching policy over a range of its parameter (refresh fraction, with and without the Balanced
+/// byte budget; successor share; probability threshold), each point what it saved (misses avoided) against what it cost (extra origin loads). The chart is the
 /// picture to choose a strategy by: up and to the left is better, and a curve under another at the same cost loses.
 /// </summary>
 public static class Sweep
@@ -27,7 +27,8 @@ public static class Sweep
         ArgumentNullException.ThrowIfNull(refreshFractions);
         ArgumentNullException.ThrowIfNull(successorShares);
         var policies = new List<string> { "none" };
-        policies.AddRange(refreshFractions.Select(f => PolicySpec.Format("refresh-ahead", f)));
+        policies.AddRange(refreshFractions.Select(f => PolicySpec.Format(RefreshAheadPolicy.PolicyName, f)));
+        policies.AddRange(refreshFractions.Select(f => PolicySpec.Format(RefreshAheadPolicy.BudgetedPolicyName, f)));
         policies.AddRange(successorShares.Select(s => PolicySpec.Format("successor", s)));
         foreach (string strategy in Strategies)
         {

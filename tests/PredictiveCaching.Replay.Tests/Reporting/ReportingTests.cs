@@ -60,6 +60,7 @@ public sealed class ReportingTests : IDisposable
         Assert.Contains("predictive-balanced@0.6", arguments.Policies);
         Assert.Contains("predictive-conservative@0.8", arguments.Policies);
         Assert.Contains("refresh-ahead@0.95", arguments.Policies);
+        Assert.Contains("refresh-ahead-budget@0.95", arguments.Policies);
         Assert.Contains("successor@0.3", arguments.Policies);
         Assert.Equal("none", arguments.Policies[0]);
         Assert.Equal("oracle", arguments.Policies[^1]);
