@@ -19,12 +19,14 @@ namespace PredictiveCaching.Benchmarks;
 internal static class CiGuard
 {
     /// <summary>
-    /// Decorator Get/GetAsync hit over the raw MemoryDistributedCache. Target 1.5 (1.25 in the open performance issue);
-    /// the limit adds the short job's margin. The short job can pass the limit with unchanged code on a shared machine,
-    /// so a ratio over it is measured again in alternating rounds in one process (<c>readpath</c>), which decides.
-    /// Measured figures: docs/benchmarks.md.
+    /// Decorator Get/GetAsync hit over the raw MemoryDistributedCache. Target 1.25 (the open performance issue), not the
+    /// limit: the decorator's own cost (a dictionary lookup, a locked compare-exchange, the statistics) differs more
+    /// between CPUs than the raw hit does, and unchanged code measures 1.2-1.5 in alternating rounds on a Xeon but
+    /// 1.74-1.88 on an AVX2-only AMD EPYC. The limit is the slowest CPU's figure with margin. The short job can pass it
+    /// with unchanged code on a shared machine, so a ratio over it is measured again in alternating rounds in one process
+    /// (<c>readpath</c>), which decides. Measured figures: docs/benchmarks.md.
     /// </summary>
-    public const double DecoratorMaxRatio = 1.65;
+    public const double DecoratorMaxRatio = 2.1;
 
     /// <summary>
     /// HybridCache decorator's <c>GetOrCreateAsync</c> L1 hit over the same DefaultHybridCache called directly. On a shared
