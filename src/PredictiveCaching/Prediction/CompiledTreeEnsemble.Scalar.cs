@@ -14,6 +14,9 @@ public sealed partial class CompiledTreeEnsemble
     internal ScoringLayout BuiltLayout =>
         _built512 is not null ? ScoringLayout.Vector512 : _built256 is not null ? ScoringLayout.Vector256 : ScoringLayout.Walk;
 
+    /// <summary>Gets how many 8-lane slots the AVX2 layout's single-row pass runs (0 when that layout was not built).</summary>
+    internal int Vector256SlotCount => _built256 is null ? 0 : _built256.Slots.Length / Lanes256;
+
     /// <summary>Scores one row through the built bit-set layout's single-row arrays, lane by lane.</summary>
     internal double ScoreBitSetsScalar(ReadOnlySpan<float> row)
     {

@@ -71,15 +71,7 @@ public sealed partial class CompiledTreeEnsemble
         }
 
         int trees = roots.Length;
-        int[] order = new int[trees];
-        int[] splitCounts = new int[trees];
-        for (int t = 0; t < trees; t++)
-        {
-            order[t] = t;
-            splitCounts[t] = shapes[t].Splits.Count;
-        }
-
-        Array.Sort(splitCounts, order);
+        int[] order = GroupByBlocks(shapes, splitFeatures);
         int groups = (trees + Lanes256 - 1) / Lanes256;
         int[] slotCounts = new int[groups * MaxBlocks256];
         int[] leafCounts = new int[groups];
@@ -163,6 +155,91 @@ public sealed partial class CompiledTreeEnsemble
 
         RowLaneLayout blocks = BuildRowLanes(shapes, splitFeatures, thresholds, leafValues);
         return new Vector256Layout(trees, slotCounts, leafCounts, slots, limits, values, blocks, SplitLeaves(blocks.LeafValues));
+    }
+
+    /// <summary>
+    /// The order trees take the lanes in, eight to a group. A group runs, per register block, as many slots as its tree
+    /// with the most splits on that block, so trees are grouped greedily by where their splits fall: each group starts
+    /// from the tree left with the most splits on one block and takes, lane by lane, the tree that adds the fewest slots
+    /// (then the one closest in leaf count, so the group's leaf table pads little).
+    /// </summary>
+    private static int[] GroupByBlocks(TreeShape[] shapes, int[] splitFeatures)
+    {
+        int trees = shapes.Length;
+        int[] perBlock = new int[trees * MaxBlocks256];
+        for (int t = 0; t < trees; t++)
+        {
+            foreach ((int node, _, _) in shapes[t].Splits)
+            {
+                perBlock[(t * MaxBlocks256) + (splitFeatures[node] / Lanes256)]++;
+            }
+        }
+
+        int[] order = new int[trees];
+        bool[] placed = new bool[trees];
+        Span<int> group = stackalloc int[MaxBlocks256];
+        for (int filled = 0; filled < trees;)
+        {
+            int seed = -1, seedMost = -1;
+            for (int t = 0; t < trees; t++)
+            {
+                int most = placed[t] ? -1 : Most(perBlock.AsSpan(t * MaxBlocks256, MaxBlocks256));
+                if (most > seedMost)
+                {
+                    (seed, seedMost) = (t, most);
+                }
+            }
+
+            perBlock.AsSpan(seed * MaxBlocks256, MaxBlocks256).CopyTo(group);
+            int leaves = shapes[seed].Leaves.Count;
+            placed[seed] = true;
+            order[filled++] = seed;
+            for (int lane = 1; lane < Lanes256 && filled < trees; lane++)
+            {
+                int best = -1, bestAdded = int.MaxValue, bestLeafGap = int.MaxValue;
+                for (int t = 0; t < trees; t++)
+                {
+                    if (placed[t])
+                    {
+                        continue;
+                    }
+
+                    int added = 0;
+                    for (int b = 0; b < MaxBlocks256; b++)
+                    {
+                        added += Math.Max(0, perBlock[(t * MaxBlocks256) + b] - group[b]);
+                    }
+
+                    int leafGap = Math.Abs(shapes[t].Leaves.Count - leaves);
+                    if (added < bestAdded || (added == bestAdded && leafGap < bestLeafGap))
+                    {
+                        (best, bestAdded, bestLeafGap) = (t, added, leafGap);
+                    }
+                }
+
+                for (int b = 0; b < MaxBlocks256; b++)
+                {
+                    group[b] = Math.Max(group[b], perBlock[(best * MaxBlocks256) + b]);
+                }
+
+                leaves = Math.Max(leaves, shapes[best].Leaves.Count);
+                placed[best] = true;
+                order[filled++] = best;
+            }
+        }
+
+        return order;
+
+        static int Most(ReadOnlySpan<int> counts)
+        {
+            int most = 0;
+            foreach (int count in counts)
+            {
+                most = Math.Max(most, count);
+            }
+
+            return most;
+        }
     }
 
     /// <summary>

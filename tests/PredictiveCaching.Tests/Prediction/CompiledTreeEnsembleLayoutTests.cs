@@ -79,6 +79,53 @@ public sealed class CompiledTreeEnsembleLayoutTests
     }
 
     [Fact]
+    public void Avx2Layout_GroupsTreesByTheRegisterBlockTheySplitOn()
+    {
+        // Sixteen chains of three splits over 16 features, alternating between block 0 (features 0-2) and block 1
+        // (features 8-10). Grouped in the given order, each group of eight would run 3 slots per block, 12 in all;
+        // grouped by block, each group runs 3.
+        const int Trees = 16, Splits = 3;
+        int[] roots = new int[Trees], features = new int[Trees * Splits], left = new int[Trees * Splits], right = new int[Trees * Splits];
+        float[] thresholds = new float[Trees * Splits];
+        double[] leaves = new double[Trees * (Splits + 1)];
+        for (int t = 0; t < Trees; t++)
+        {
+            roots[t] = t * Splits;
+            for (int s = 0; s < Splits; s++)
+            {
+                int node = (t * Splits) + s;
+                features[node] = (t % 2 == 0 ? 0 : 8) + s;
+                thresholds[node] = 0.25f * (s + 1);
+                left[node] = ~((t * (Splits + 1)) + s);
+                right[node] = s == Splits - 1 ? ~((t * (Splits + 1)) + Splits) : node + 1;
+            }
+
+            for (int l = 0; l <= Splits; l++)
+            {
+                leaves[(t * (Splits + 1)) + l] = (t + 1) * 0.01 * (l - 1.5);
+            }
+        }
+
+        var sut = new CompiledTreeEnsemble(16, 0.1, roots, features, thresholds, left, right, leaves, ScoringLayout.Vector256);
+        var walk = new CompiledTreeEnsemble(16, 0.1, roots, features, thresholds, left, right, leaves, ScoringLayout.Walk);
+        Assert.Equal(ScoringLayout.Vector256, sut.BuiltLayout);
+        Assert.Equal(2 * Splits, sut.Vector256SlotCount);
+        var random = new Random(11);
+        float[] row = new float[16];
+        for (int r = 0; r < 500; r++)
+        {
+            for (int f = 0; f < row.Length; f++)
+            {
+                row[f] = (float)random.NextDouble();
+            }
+
+            Assert.Equal(walk.Score(row), sut.ScoreBitSetsScalar(row), 1e-12);
+            Assert.Equal(walk.Score(row), sut.ScoreBitSetBlocksScalar(row), 1e-12);
+            Assert.Equal(walk.Score(row), sut.Score(row), 1e-12);
+        }
+    }
+
+    [Fact]
     public void TooManyLeavesOrFeatures_BuildsNoBitSetLayout()
     {
         Assert.Equal(ScoringLayout.Walk, RandomEnsemble(1, 33, 5, 16, ScoringLayout.Vector256).BuiltLayout);
