@@ -7,8 +7,9 @@ namespace PredictiveCaching.Replay.Reporting;
 
 /// <summary>
 /// The frontier: every prefetching policy over a range of its parameter (refresh fraction, with and without the Balanced
-/// byte budget; successor share; probability threshold), each point what it saved (misses avoided) against what it cost (extra origin loads). The chart is the
-/// picture to choose a strategy by: up and to the left is better, and a curve under another at the same cost loses.
+/// byte budget; successor share; probability threshold), each point what it saved (misses avoided) against what it
+/// cost (extra origin loads). The chart is the picture to choose a strategy by: up and to the left is better, and a
+/// curve under another at the same cost loses.
 /// </summary>
 public static class Sweep
 {
