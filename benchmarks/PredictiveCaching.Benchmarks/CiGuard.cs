@@ -49,8 +49,8 @@ internal static class CiGuard
     /// the layout that scores on this CPU. Targets: 0.10 per row (10x) and 0.05 per batch (20x). No limit is a target:
     /// each is the slowest CPU's measured cost of unchanged code with the short job's margin, so that a regression fails
     /// on every CI machine and noise on none. The CPU moves the ratio: AVX-512 meets the row target on a Xeon and misses
-    /// it on Zen 4, where PredictionEngine is also twice as fast per batch; AVX2
-    /// misses both targets; the walk, taken only where the CPU has neither (e.g. ARM64), is held to its own. The figures:
+    /// it on Zen 4, where PredictionEngine is also twice as fast per batch; AVX2 misses both targets; the walk, taken
+    /// only where the CPU has neither (e.g. ARM64), is held to its own. The figures:
     /// docs/learned-prediction.md#measured and docs/benchmarks.md.
     /// </summary>
     internal static (double Row, double Batch) CompiledScoringMaxRatios(ScoringLayout layout) => layout switch

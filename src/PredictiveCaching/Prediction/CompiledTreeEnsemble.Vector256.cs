@@ -71,29 +71,22 @@ public sealed partial class CompiledTreeEnsemble
         }
 
         int trees = roots.Length;
-        int[] order = GroupByBlocks(shapes, splitFeatures);
+        int[] perTreeBlock = SplitsPerBlock(shapes, splitFeatures);
+        int[] order = GroupByBlocks(shapes, perTreeBlock);
         int groups = (trees + Lanes256 - 1) / Lanes256;
         int[] slotCounts = new int[groups * MaxBlocks256];
         int[] leafCounts = new int[groups];
         int totalSlots = 0;
         int totalLeafRows = 0;
-        Span<int> perBlock = stackalloc int[MaxBlocks256];
         for (int g = 0; g < groups; g++)
         {
             int most = 1;
             for (int i = g * Lanes256; i < Math.Min(trees, (g + 1) * Lanes256); i++)
             {
-                TreeShape shape = shapes[order[i]];
-                most = Math.Max(most, shape.Leaves.Count);
-                perBlock.Clear();
-                foreach ((int node, _, _) in shape.Splits)
-                {
-                    perBlock[splitFeatures[node] / Lanes256]++;
-                }
-
+                most = Math.Max(most, shapes[order[i]].Leaves.Count);
                 for (int b = 0; b < MaxBlocks256; b++)
                 {
-                    slotCounts[(g * MaxBlocks256) + b] = Math.Max(slotCounts[(g * MaxBlocks256) + b], perBlock[b]);
+                    slotCounts[(g * MaxBlocks256) + b] = Math.Max(slotCounts[(g * MaxBlocks256) + b], perTreeBlock[(order[i] * MaxBlocks256) + b]);
                 }
             }
 
@@ -111,6 +104,7 @@ public sealed partial class CompiledTreeEnsemble
         int slotBase = 0;
         int leafRowBase = 0;
         Span<int> blockBase = stackalloc int[MaxBlocks256];
+        Span<int> perBlock = stackalloc int[MaxBlocks256];
         for (int g = 0; g < groups; g++)
         {
             for (int b = 0, next = slotBase; b < MaxBlocks256; b++)
@@ -157,17 +151,11 @@ public sealed partial class CompiledTreeEnsemble
         return new Vector256Layout(trees, slotCounts, leafCounts, slots, limits, values, blocks, SplitLeaves(blocks.LeafValues));
     }
 
-    /// <summary>
-    /// The order trees take the lanes in, eight to a group. A group runs, per register block, as many slots as its tree
-    /// with the most splits on that block, so trees are grouped greedily by where their splits fall: each group starts
-    /// from the tree left with the most splits on one block and takes, lane by lane, the tree that adds the fewest slots
-    /// (then the one closest in leaf count, so the group's leaf table pads little).
-    /// </summary>
-    private static int[] GroupByBlocks(TreeShape[] shapes, int[] splitFeatures)
+    /// <summary>How many splits each tree has on each register block: [tree × block].</summary>
+    private static int[] SplitsPerBlock(TreeShape[] shapes, int[] splitFeatures)
     {
-        int trees = shapes.Length;
-        int[] perBlock = new int[trees * MaxBlocks256];
-        for (int t = 0; t < trees; t++)
+        int[] perBlock = new int[shapes.Length * MaxBlocks256];
+        for (int t = 0; t < shapes.Length; t++)
         {
             foreach ((int node, _, _) in shapes[t].Splits)
             {
@@ -175,6 +163,18 @@ public sealed partial class CompiledTreeEnsemble
             }
         }
 
+        return perBlock;
+    }
+
+    /// <summary>
+    /// The order trees take the lanes in, eight to a group. A group runs, per register block, as many slots as its tree
+    /// with the most splits on that block, so trees are grouped greedily by where their splits fall: each group starts
+    /// from the tree left with the most splits on one block and takes, lane by lane, the tree that adds the fewest slots
+    /// (then the one closest in leaf count, so the group's leaf table pads little).
+    /// </summary>
+    private static int[] GroupByBlocks(TreeShape[] shapes, int[] perBlock)
+    {
+        int trees = shapes.Length;
         int[] order = new int[trees];
         bool[] placed = new bool[trees];
         Span<int> group = stackalloc int[MaxBlocks256];
