@@ -41,7 +41,7 @@ public class PolicySanityTests
     {
         // TTL 100 s, a read every 95 s: without refresh the copy written at 0 is gone at 190, so every other read misses;
         // refresh-ahead reloads at 95 (past 0.9 × 100 s) and every read after the first hits.
-        TraceRequest[] trace = [.. Enumerable.Range(0, 20).Select(i => new TraceRequest(i * 95, "k", 10, 100, TraceOperation.Read))];
+        TraceRequest[] trace = ReadEvery95SecondsTtl100();
         IReadOnlyList<PolicyResult> results = await new Replayer(() => trace, new ReplaySettings()).RunAsync(["none", "refresh-ahead"]);
         Assert.Equal(10, results[0].Misses);
         Assert.Equal(1, results[1].Misses);
@@ -54,7 +54,7 @@ public class PolicySanityTests
         // The trace above with 10-byte values and a budget of 30 bytes per the Balanced window (300 s): the reloads at
         // 95, 190 and 285 spend it, the one due at 380 is refused, the copy expires at 385 and the read at 475 misses;
         // by 570 the first two reloads have left the window. Every 475 s: one miss, three reloads.
-        TraceRequest[] trace = [.. Enumerable.Range(0, 20).Select(i => new TraceRequest(i * 95, "k", 10, 100, TraceOperation.Read))];
+        TraceRequest[] trace = ReadEvery95SecondsTtl100();
         IReadOnlyList<PolicyResult> results = await new Replayer(() => trace, new ReplaySettings { BudgetBytes = 30 })
             .RunAsync(["refresh-ahead", "refresh-ahead-budget"]);
         Assert.Equal("refresh-ahead-budget", results[1].Policy);
@@ -66,7 +66,7 @@ public class PolicySanityTests
     public async Task RefreshAheadBudget_WithRoomToSpare_IsRefreshAhead()
     {
         // Balanced's own budget (50 MiB per 300 s) never binds on 10-byte values.
-        TraceRequest[] trace = [.. Enumerable.Range(0, 20).Select(i => new TraceRequest(i * 95, "k", 10, 100, TraceOperation.Read))];
+        TraceRequest[] trace = ReadEvery95SecondsTtl100();
         IReadOnlyList<PolicyResult> results = await new Replayer(() => trace, new ReplaySettings()).RunAsync(["refresh-ahead@0.8", "refresh-ahead-budget@0.8"]);
         Assert.Equal((results[0].Misses, results[0].Prefetches), (results[1].Misses, results[1].Prefetches));
     }
@@ -146,4 +146,8 @@ public class PolicySanityTests
         Assert.True(results[1].Misses <= 13, $"successor missed {results[1].Misses} of 20");
         Assert.Equal(0, results[1].PrefetchesWasted);
     }
+
+    // One key read every 95 s, its copies living 100 s: 20 reads of 10-byte values.
+    private static TraceRequest[] ReadEvery95SecondsTtl100() =>
+        [.. Enumerable.Range(0, 20).Select(i => new TraceRequest(i * 95, "k", 10, 100, TraceOperation.Read))];
 }
