@@ -18,56 +18,101 @@ internal sealed class KeyAccessStatistics
 {
     internal const long NoExpiry = long.MaxValue;
 
+    // Layout (see docs/tracking.md#footprint): 136 B on 64-bit .NET, down from 192 B. Ten 8-byte times, counts and sums,
+    // two references, three ints and four bytes; the interval sum is derived rather than stored, the flags share bytes,
+    // and what few keys need (the prefetch write in progress, the partner table) lives in a lazily allocated Extras.
     private long _firstReadTicks;
     private long _lastReadTicks;
     private long _lastAccessTicks;
     private long _readCount;
     private long _hitCount;
-    // Inter-arrival statistics as sums of each interval minus the first one (the shifted-data algorithm): a read adds
+    // Inter-arrival statistics shifted by the first interval (the shifted-data algorithm): a read adds one square
     // without dividing, so the read path has no division on its chain from one read of a key to the next, and shifting
-    // by a typical interval keeps the variance free of the cancellation that plain sums of squares suffer.
+    // by a typical interval keeps the variance free of the cancellation that plain sums of squares suffer. The sum of
+    // the shifted intervals is not stored: the intervals telescope to last read − first read (ShiftedIntervalSumUnsafe).
     private long _intervalShiftTicks;
-    private double _shiftedIntervalSum;
     private double _shiftedIntervalSquares;
-    private long _lastSize = -1;
     private long _absoluteExpiryTicks = NoExpiry;
     private long _slidingTicks;
     private long _lastTimeToLiveTicks;
     private long _copyWrittenTicks;
-    private int _readsOfCopy;
-    private int _stableHash;
+    // A value's size: byte[] lengths are ints; larger estimates saturate.
+    private int _lastSize = -1;
     private int _writeVersion;
-    private int _prefetchStamp;
     private int _pendingApplicationWrites;
-    private TaskCompletionSource? _prefetchWrite;
-    private bool _present;
-    private bool _lastReadWasHit;
-    private bool _prefetchedCopy;
-    private bool _readSincePrefetch;
 
-    // Eviction bookkeeping, see AccessTracker: read since the entry last entered its queue, which queue, gone.
+    // The successor array (SuccessorSlot[]) or, once the key needs one, the Extras that holds it: one reference for
+    // the common key. Written under the gate; published with a volatile write, since Partners reads it without.
+    private object? _tables;
+
+    // The private spin gate (bit Gate) and the flags changed only under it, in one byte: taking the gate is one
+    // compare-exchange on the byte, and the flags are plain writes while it is held. Readers outside the gate read
+    // the byte as a whole (a moment old, as every unsynchronised property here). ReadsOfCopy saturates at 3: its
+    // only use is "0, 1, or 2 and more" (ExpiryOutcomeBins).
+    private byte _state;
+    private const int Gate = 1;
+    private const int Present = 2;
+    private const int LastReadHit = 4;
+    private const int PrefetchedCopy = 8;
+    private const int ReadSincePrefetch = 16;
+    private const int HybridReader = 32;
+    private const int ReadsOfCopyShift = 6;
+    private const int ReadsOfCopyMask = 3 << ReadsOfCopyShift;
+
+    // Eviction bookkeeping, see AccessTracker: read since the entry last entered its queue. Its own byte: every read
+    // after the first sets it, without a locked instruction.
     private volatile bool _referenced;
-    private volatile bool _evicted;
-    internal bool IsProtected;
 
-    // Set once by the HybridCache decorator: a raw-bytes prefetch of such a key is never usable (HybridCache ignores L2
-    // entries it did not frame). Checked before being set, so steady reads only read the field.
-    internal bool ReadThroughHybridCache;
-    private int _factoryCalls;
+    // Marks changed off the read path by different threads (the evicting thread, the prefetch cycle): evicted,
+    // protected, and the last expiry outcome (two bits). Changed by compare-exchange, read volatile.
+    private byte _marks;
+    private const int Evicted = 1;
+    private const int Protected = 2;
+    private const int ExpiryOutcomeShift = 2;
+    private const int ExpiryOutcomeMask = 3 << ExpiryOutcomeShift;
 
-    private SuccessorSlot[]? _successors;
-    private CoAccessPartners? _partners;
-
-    // A private spin gate rather than lock(this): critical sections are a few instructions, uncontended in the common
-    // case, and no code outside can take the gate of an instance it was handed.
-    private int _gate;
+    // HybridCache factory calls, wrapping: the decorator only compares it before and after one GetOrCreate, during
+    // which HybridCache runs at most one factory for the key (its stampede protection).
+    private byte _factoryCalls;
 
     internal KeyAccessStatistics(string key) => Key = key;
 
     /// <summary>Counts HybridCache factory calls for the key, so its decorator tells a hit from a miss without a closure.</summary>
     internal int FactoryCalls => Volatile.Read(ref _factoryCalls);
 
-    internal void OnFactoryCall() => Interlocked.Increment(ref _factoryCalls);
+    internal void OnFactoryCall()
+    {
+        byte current;
+        do
+        {
+            current = Volatile.Read(ref _factoryCalls);
+        }
+        while (Interlocked.CompareExchange(ref _factoryCalls, unchecked((byte)(current + 1)), current) != current);
+    }
+
+    /// <summary>
+    /// Gets or sets whether the key is read through the HybridCache decorator: a raw-bytes prefetch of such a key is
+    /// never usable (HybridCache ignores L2 entries it did not frame). Set once; callers check before setting, so steady
+    /// reads only read the byte.
+    /// </summary>
+    internal bool ReadThroughHybridCache
+    {
+        get => (Volatile.Read(ref _state) & HybridReader) != 0;
+        set
+        {
+            using (Acquire())
+            {
+                _state = (byte)(value ? _state | HybridReader : _state & ~HybridReader);
+            }
+        }
+    }
+
+    /// <summary>Gets or sets whether the entry is on the protected queue; only the evicting thread sets it.</summary>
+    internal bool IsProtected
+    {
+        get => (Volatile.Read(ref _marks) & Protected) != 0;
+        set => SetMarks(Protected, value ? Protected : 0);
+    }
 
     /// <summary>Gets the cache key.</summary>
     public string Key { get; }
@@ -109,16 +154,16 @@ internal sealed class KeyAccessStatistics
     public long LastSize => Volatile.Read(ref _lastSize);
 
     /// <summary>Gets a value indicating whether the last observed read found a value.</summary>
-    public bool LastReadWasHit => Volatile.Read(ref _lastReadWasHit);
+    public bool LastReadWasHit => HasState(LastReadHit);
 
     /// <summary>Gets a value indicating whether a copy is believed to be in the cache (written and not removed or known to have missed).</summary>
-    public bool IsPresent => Volatile.Read(ref _present);
+    public bool IsPresent => HasState(Present);
 
     /// <summary>Gets a value indicating whether the current copy was written by a prefetch rather than by the application.</summary>
-    public bool IsPrefetchedCopy => Volatile.Read(ref _prefetchedCopy);
+    public bool IsPrefetchedCopy => HasState(PrefetchedCopy);
 
     /// <summary>Gets a value indicating whether the current prefetched copy has been read since it was written.</summary>
-    public bool PrefetchedCopyRead => Volatile.Read(ref _readSincePrefetch);
+    public bool PrefetchedCopyRead => HasState(ReadSincePrefetch);
 
     /// <summary>
     /// Gets how long the application's last write was meant to live (relative, absolute or sliding expiry, whichever
@@ -127,7 +172,7 @@ internal sealed class KeyAccessStatistics
     public long LastTimeToLiveTicks => Volatile.Read(ref _lastTimeToLiveTicks);
 
     /// <summary>Gets a counter that changes on every prefetched write of the key.</summary>
-    internal int PrefetchStamp => Volatile.Read(ref _prefetchStamp);
+    internal int PrefetchStamp => Volatile.Read(ref _tables) is Extras extras ? Volatile.Read(ref extras.PrefetchStamp) : 0;
 
     /// <summary>Gets when the copy in the cache was written (by the application or a prefetch), in UTC ticks; 0 before any write.</summary>
     internal long CopyWrittenTicks => Volatile.Read(ref _copyWrittenTicks);
@@ -136,41 +181,40 @@ internal sealed class KeyAccessStatistics
     /// Gets a hash of the key that is the same in every process (string and object hash codes are randomised per
     /// process), so that what is derived from it — the co-access doorkeeper — repeats from run to run.
     /// </summary>
+    /// <remarks>Computed on each call rather than stored (4 B a key): only the co-access doorkeeper asks, for a newcomer to a full table.</remarks>
     internal int StableHash
     {
         get
         {
-            int hash = _stableHash;
-            if (hash == 0)
+            // FNV-1a over the UTF-16 code units, the low bit set (0 once meant "not computed"; kept for the same values).
+            uint value = 2166136261u;
+            foreach (char c in Key)
             {
-                // FNV-1a over the UTF-16 code units; 0 is kept for "not computed".
-                uint value = 2166136261u;
-                foreach (char c in Key)
-                {
-                    value = (value ^ c) * 16777619u;
-                }
-
-                hash = (int)value | 1;
-                _stableHash = hash;
+                value = (value ^ c) * 16777619u;
             }
 
-            return hash;
+            return (int)value | 1;
         }
     }
 
-    /// <summary>Gets how many reads the copy in the cache has served since it was written.</summary>
-    internal int ReadsOfCopy => Volatile.Read(ref _readsOfCopy);
+    /// <summary>Gets how many reads the copy in the cache has served since it was written, saturating at 3.</summary>
+    internal int ReadsOfCopy => (Volatile.Read(ref _state) & ReadsOfCopyMask) >> ReadsOfCopyShift;
 
     /// <summary>
     /// Gets or sets what followed this key's last evaluated expiry: 1 read within the window after it, -1 not, 0 unknown.
     /// Only the prefetch cycle reads or writes it.
     /// </summary>
-    internal sbyte LastExpiryOutcome { get; set; }
+    internal sbyte LastExpiryOutcome
+    {
+        // Two bits: 0 unknown (a new entry's), 1 read, 2 not read.
+        get => ((Volatile.Read(ref _marks) & ExpiryOutcomeMask) >> ExpiryOutcomeShift) switch { 1 => 1, 2 => -1, _ => 0 };
+        set => SetMarks(ExpiryOutcomeMask, (value > 0 ? 1 : value < 0 ? 2 : 0) << ExpiryOutcomeShift);
+    }
 
     /// <summary>Gets a counter that changes on every application write or removal of the key.</summary>
     public int WriteVersion => Volatile.Read(ref _writeVersion);
 
-    internal bool IsEvicted => _evicted;
+    internal bool IsEvicted => (Volatile.Read(ref _marks) & Evicted) != 0;
 
     /// <summary>Gets the time of the last hit, write or refresh, in UTC ticks; 0 before any.</summary>
     internal long LastAccessTicks => Volatile.Read(ref _lastAccessTicks);
@@ -199,7 +243,7 @@ internal sealed class KeyAccessStatistics
     {
         using (Acquire())
         {
-            return _present && ExpiryUnsafe() > atTicks;
+            return (_state & Present) != 0 && ExpiryUnsafe() > atTicks;
         }
     }
 
@@ -215,12 +259,13 @@ internal sealed class KeyAccessStatistics
         int written = 0;
         using (Acquire())
         {
-            if (_successors is null)
+            SuccessorSlot[]? successors = SuccessorsUnsafe;
+            if (successors is null)
             {
                 return 0;
             }
 
-            foreach (ref readonly SuccessorSlot slot in _successors.AsSpan())
+            foreach (ref readonly SuccessorSlot slot in successors.AsSpan())
             {
                 if (written == destination.Length)
                 {
@@ -254,10 +299,10 @@ internal sealed class KeyAccessStatistics
                 IntervalVariance = IntervalVarianceUnsafe(),
                 LastSize = _lastSize,
                 ExpectedExpiryTicks = ExpiryUnsafe(),
-                IsPresent = _present,
-                LastReadWasHit = _lastReadWasHit,
-                IsPrefetchedCopy = _prefetchedCopy,
-                PrefetchedCopyRead = _readSincePrefetch,
+                IsPresent = (_state & Present) != 0,
+                LastReadWasHit = (_state & LastReadHit) != 0,
+                IsPrefetchedCopy = (_state & PrefetchedCopy) != 0,
+                PrefetchedCopyRead = (_state & ReadSincePrefetch) != 0,
                 WriteVersion = _writeVersion,
             };
         }
@@ -281,38 +326,41 @@ internal sealed class KeyAccessStatistics
                 }
 
                 double shifted = interval - _intervalShiftTicks;
-                _shiftedIntervalSum += shifted;
                 _shiftedIntervalSquares += shifted * shifted;
                 _referenced = true;
             }
 
             _readCount++;
             _lastReadTicks = nowTicks;
-            _lastReadWasHit = hit;
+            int state = _state;
             if (hit)
             {
                 _hitCount++;
-                _readsOfCopy++;
-                _present = true;
+                if ((state & ReadsOfCopyMask) != ReadsOfCopyMask)
+                {
+                    state += 1 << ReadsOfCopyShift;
+                }
+
+                state |= Present | LastReadHit;
                 _lastAccessTicks = nowTicks;
                 if (size >= 0)
                 {
-                    _lastSize = size;
+                    _lastSize = ClampSize(size);
                 }
 
-                if (_prefetchedCopy && !_readSincePrefetch)
+                if ((state & (PrefetchedCopy | ReadSincePrefetch)) == PrefetchedCopy)
                 {
-                    _readSincePrefetch = true;
+                    state |= ReadSincePrefetch;
                     outcome = ReadOutcome.FirstReadOfPrefetchedCopy;
                 }
             }
             else
             {
-                _present = false;
-                outcome = _prefetchedCopy && !_readSincePrefetch ? ReadOutcome.MissAfterUnreadPrefetch : ReadOutcome.Miss;
-                _prefetchedCopy = false;
+                outcome = (state & (PrefetchedCopy | ReadSincePrefetch)) == PrefetchedCopy ? ReadOutcome.MissAfterUnreadPrefetch : ReadOutcome.Miss;
+                state &= ~(Present | LastReadHit | PrefetchedCopy);
             }
 
+            _state = (byte)state;
             return outcome;
         }
     }
@@ -344,7 +392,7 @@ internal sealed class KeyAccessStatistics
     {
         using (Acquire())
         {
-            _lastSize = size;
+            _lastSize = ClampSize(size);
         }
     }
 
@@ -355,20 +403,22 @@ internal sealed class KeyAccessStatistics
         {
             // A prefetched copy replaced unread was wasted, whoever replaces it: a later prefetch too, before the copy's
             // own outcome was settled (its watch then finds another stamp and would count nothing).
-            bool wastedPrefetch = _prefetchedCopy && !_readSincePrefetch;
+            int state = _state;
+            bool wastedPrefetch = (state & (PrefetchedCopy | ReadSincePrefetch)) == PrefetchedCopy;
             // The application's write version moves in BeginApplicationWrite, before the inner write starts.
             if (prefetched)
             {
-                _prefetchStamp++;
+                // The prefetch executor took the write (TryBeginPrefetchWrite), which gave the entry its Extras; a caller
+                // that records a prefetched write without it gets one here, not counted in the tracker's bytes.
+                Extras extras = ExtrasUnsafe(counted: false, out _);
+                Volatile.Write(ref extras.PrefetchStamp, extras.PrefetchStamp + 1);
             }
 
-            _present = true;
-            _lastSize = size;
+            state = (state & ~(ReadsOfCopyMask | PrefetchedCopy | ReadSincePrefetch)) | Present | (prefetched ? PrefetchedCopy : 0);
+            _state = (byte)state;
+            _lastSize = ClampSize(size);
             _lastAccessTicks = nowTicks;
             _copyWrittenTicks = nowTicks;
-            _readsOfCopy = 0;
-            _prefetchedCopy = prefetched;
-            _readSincePrefetch = false;
             _absoluteExpiryTicks = NoExpiry;
             _slidingTicks = 0;
             if (options is not null)
@@ -406,10 +456,9 @@ internal sealed class KeyAccessStatistics
     {
         using (Acquire())
         {
-            bool wastedPrefetch = _prefetchedCopy && !_readSincePrefetch;
-            _present = false;
-            _prefetchedCopy = false;
-            _readSincePrefetch = false;
+            int state = _state;
+            bool wastedPrefetch = (state & (PrefetchedCopy | ReadSincePrefetch)) == PrefetchedCopy;
+            _state = (byte)(state & ~(Present | PrefetchedCopy | ReadSincePrefetch));
             return wastedPrefetch;
         }
     }
@@ -425,7 +474,7 @@ internal sealed class KeyAccessStatistics
         {
             _pendingApplicationWrites++;
             _writeVersion++;
-            return _prefetchWrite?.Task;
+            return (_tables as Extras)?.PrefetchWrite?.Task;
         }
     }
 
@@ -441,16 +490,19 @@ internal sealed class KeyAccessStatistics
     /// Claims the right to write a prefetched value: refused when the application wrote or removed the key since the
     /// prefetch began (<paramref name="expectedVersion"/>), is writing it now, or another prefetch is writing it.
     /// </summary>
-    internal TaskCompletionSource? TryBeginPrefetchWrite(int expectedVersion)
+    /// <param name="expectedVersion">The write version the prefetch began with.</param>
+    /// <param name="allocatedExtras">Whether this call gave the entry its Extras (the tracker counts their bytes).</param>
+    internal TaskCompletionSource? TryBeginPrefetchWrite(int expectedVersion, out bool allocatedExtras)
     {
         using (Acquire())
         {
-            if (_evicted || _pendingApplicationWrites > 0 || _writeVersion != expectedVersion || _prefetchWrite is not null)
+            allocatedExtras = false;
+            if ((_marks & Evicted) != 0 || _pendingApplicationWrites > 0 || _writeVersion != expectedVersion || (_tables as Extras)?.PrefetchWrite is not null)
             {
                 return null;
             }
 
-            return _prefetchWrite = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return ExtrasUnsafe(counted: true, out allocatedExtras).PrefetchWrite = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
@@ -458,9 +510,9 @@ internal sealed class KeyAccessStatistics
     {
         using (Acquire())
         {
-            if (ReferenceEquals(_prefetchWrite, write))
+            if (_tables is Extras extras && ReferenceEquals(extras.PrefetchWrite, write))
             {
-                _prefetchWrite = null;
+                extras.PrefetchWrite = null;
             }
         }
 
@@ -476,9 +528,9 @@ internal sealed class KeyAccessStatistics
     {
         using (Acquire())
         {
-            if (_prefetchedCopy && !_readSincePrefetch && _prefetchStamp == stamp)
+            if ((_state & (PrefetchedCopy | ReadSincePrefetch)) == PrefetchedCopy && PrefetchStamp == stamp)
             {
-                _prefetchedCopy = false;
+                _state = (byte)(_state & ~PrefetchedCopy);
                 return true;
             }
 
@@ -500,16 +552,25 @@ internal sealed class KeyAccessStatistics
         using (Acquire())
         {
             bool allocated = false;
-            SuccessorSlot[]? slots = _successors;
+            SuccessorSlot[]? slots = SuccessorsUnsafe;
             if (slots is null)
             {
                 // An evicted entry's bytes have been given back already: an array allocated now would never be.
-                if (_evicted)
+                if ((_marks & Evicted) != 0)
                 {
                     return false;
                 }
 
-                slots = _successors = new SuccessorSlot[capacity];
+                slots = new SuccessorSlot[capacity];
+                if (_tables is Extras extras)
+                {
+                    extras.Successors = slots;
+                }
+                else
+                {
+                    _tables = slots;
+                }
+
                 allocated = true;
             }
 
@@ -550,22 +611,40 @@ internal sealed class KeyAccessStatistics
     }
 
     /// <summary>Gets the key's co-access partner table, when it has one; only the prefetch cycle uses it.</summary>
-    internal CoAccessPartners? Partners => Volatile.Read(ref _partners);
+    internal CoAccessPartners? Partners => Volatile.Read(ref _tables) is Extras extras ? Volatile.Read(ref extras.Partners) : null;
 
+    /// <param name="capacity">The table's slots.</param>
+    /// <param name="allocatedExtras">Whether this call also gave the entry its Extras (the tracker counts their bytes).</param>
     /// <returns>The new table, or <see langword="null"/> when the entry is evicted or already has one.</returns>
-    internal CoAccessPartners? TryAllocatePartners(int capacity)
+    internal CoAccessPartners? TryAllocatePartners(int capacity, out bool allocatedExtras)
     {
         using (Acquire())
         {
+            allocatedExtras = false;
             // An evicted entry's bytes have been given back already: a table allocated now would never be.
-            if (_evicted || _partners is not null)
+            if ((_marks & Evicted) != 0 || (_tables as Extras)?.Partners is not null)
             {
                 return null;
             }
 
             var partners = new CoAccessPartners(capacity);
-            Volatile.Write(ref _partners, partners);
+            Volatile.Write(ref ExtrasUnsafe(counted: true, out allocatedExtras).Partners, partners);
             return partners;
+        }
+    }
+
+    /// <returns><see langword="true"/> when this call gave the entry its Extras (the tracker counts their bytes).</returns>
+    internal bool TryAllocateExtras()
+    {
+        using (Acquire())
+        {
+            if ((_marks & Evicted) != 0)
+            {
+                return false;
+            }
+
+            _ = ExtrasUnsafe(counted: true, out bool allocated);
+            return allocated;
         }
     }
 
@@ -579,22 +658,67 @@ internal sealed class KeyAccessStatistics
     /// <returns>Which of its lazily allocated tables the entry had (whose bytes the tracker gives back).</returns>
     internal EvictedTables MarkEvicted()
     {
-        _evicted = true;
+        SetMarks(0, Evicted);
         using (Acquire())
         {
-            // Drop outgoing links so that evicted entries never keep chains of other evicted entries alive.
-            EvictedTables had = (_successors is not null ? EvictedTables.Successors : EvictedTables.None)
-                | (_partners is not null ? EvictedTables.Partners : EvictedTables.None);
-            _successors = null;
-            _partners = null;
+            // Drop outgoing links so that evicted entries never keep chains of other evicted entries alive. The Extras
+            // stay (a prefetch write in progress is still fenced through them); their bytes go back with the entry's.
+            EvictedTables had = SuccessorsUnsafe is not null ? EvictedTables.Successors : EvictedTables.None;
+            if (_tables is Extras extras)
+            {
+                had |= (extras.Partners is not null ? EvictedTables.Partners : EvictedTables.None)
+                    | (extras.Counted ? EvictedTables.Extras : EvictedTables.None);
+                extras.Successors = null;
+                extras.Partners = null;
+                extras.Counted = false;
+            }
+            else
+            {
+                _tables = null;
+            }
+
             return had;
         }
     }
 
+    private SuccessorSlot[]? SuccessorsUnsafe => _tables is Extras extras ? extras.Successors : Unsafe.As<SuccessorSlot[]?>(_tables);
+
+    /// <summary>The entry's Extras, allocated (under the gate) when it has none, the successor array moved into them.</summary>
+    /// <param name="counted">Whether the caller counts the new Extras' bytes in the tracker (and eviction gives them back).</param>
+    /// <param name="allocated">Whether this call allocated counted Extras.</param>
+    private Extras ExtrasUnsafe(bool counted, out bool allocated)
+    {
+        if (_tables is Extras existing)
+        {
+            allocated = false;
+            return existing;
+        }
+
+        var extras = new Extras { Successors = Unsafe.As<SuccessorSlot[]?>(_tables), Counted = counted };
+        Volatile.Write(ref _tables, extras);
+        allocated = counted;
+        return extras;
+    }
+
+    private bool HasState(int flag) => (Volatile.Read(ref _state) & flag) != 0;
+
+    private void SetMarks(int clear, int set)
+    {
+        byte current;
+        do
+        {
+            current = Volatile.Read(ref _marks);
+        }
+        while (Interlocked.CompareExchange(ref _marks, (byte)((current & ~clear) | set), current) != current);
+    }
+
+    private static int ClampSize(long size) => (int)Math.Clamp(size, -1L, int.MaxValue);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private GateScope Acquire()
     {
-        if (Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
+        byte free = (byte)(Volatile.Read(ref _state) & ~Gate);
+        if (Interlocked.CompareExchange(ref _state, (byte)(free | Gate), free) != free)
         {
             AcquireContended();
         }
@@ -606,8 +730,15 @@ internal sealed class KeyAccessStatistics
     private void AcquireContended()
     {
         var spinner = default(SpinWait);
-        while (Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
+        while (true)
         {
+            // Only the gate's holder changes the other bits, so once the gate is free the byte holds still.
+            byte free = (byte)(Volatile.Read(ref _state) & ~Gate);
+            if (Interlocked.CompareExchange(ref _state, (byte)(free | Gate), free) == free)
+            {
+                return;
+            }
+
             spinner.SpinOnce();
         }
     }
@@ -615,7 +746,7 @@ internal sealed class KeyAccessStatistics
     private double MeanIntervalUnsafe()
     {
         long intervals = _readCount - 1;
-        return intervals > 0 ? (_intervalShiftTicks + (_shiftedIntervalSum / intervals)) / TimeSpan.TicksPerSecond : 0d;
+        return intervals > 0 ? (_intervalShiftTicks + (ShiftedIntervalSumUnsafe(intervals) / intervals)) / TimeSpan.TicksPerSecond : 0d;
     }
 
     private double IntervalVarianceUnsafe()
@@ -626,9 +757,17 @@ internal sealed class KeyAccessStatistics
             return 0d;
         }
 
-        double squares = _shiftedIntervalSquares - (_shiftedIntervalSum * _shiftedIntervalSum / intervals);
+        double sum = ShiftedIntervalSumUnsafe(intervals);
+        double squares = _shiftedIntervalSquares - (sum * sum / intervals);
         return Math.Max(0d, squares) / (intervals - 1) / ((double)TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond);
     }
+
+    /// <summary>
+    /// The sum of the intervals minus the shift each: the intervals telescope to last read − first read, so the sum is
+    /// exact (in 128 bits, rounded once), where a running double sum was exact only while below 2^53 ticks.
+    /// </summary>
+    private double ShiftedIntervalSumUnsafe(long intervals) =>
+        (double)((Int128)(_lastReadTicks - _firstReadTicks) - ((Int128)intervals * _intervalShiftTicks));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long ExpiryUnsafe()
@@ -644,7 +783,19 @@ internal sealed class KeyAccessStatistics
 
     private readonly ref struct GateScope(KeyAccessStatistics owner)
     {
-        public void Dispose() => Volatile.Write(ref owner._gate, 0);
+        public void Dispose() => Volatile.Write(ref owner._state, (byte)(owner._state & ~Gate));
+    }
+
+    /// <summary>What few keys need, allocated for the first of them: 48 B, counted in the tracker's bytes.</summary>
+    private sealed class Extras
+    {
+        public SuccessorSlot[]? Successors;
+        public CoAccessPartners? Partners;
+        public TaskCompletionSource? PrefetchWrite;
+        public int PrefetchStamp;
+
+        // Whether the tracker counted these bytes (and eviction gives them back); cleared when it does.
+        public bool Counted;
     }
 
     private struct SuccessorSlot(KeyAccessStatistics entry, int count)
@@ -661,4 +812,5 @@ internal enum EvictedTables
     None = 0,
     Successors = 1,
     Partners = 2,
+    Extras = 4,
 }

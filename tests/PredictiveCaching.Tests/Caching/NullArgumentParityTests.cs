@@ -51,7 +51,7 @@ public sealed class NullArgumentParityTests
 
         // Nothing fences the key: a prefetch may still write it.
         KeyAccessStatistics entry = _tracker.GetOrAddEntry("k");
-        TaskCompletionSource? write = entry.TryBeginPrefetchWrite(entry.WriteVersion);
+        TaskCompletionSource? write = entry.TryBeginPrefetchWrite(entry.WriteVersion, out _);
         Assert.NotNull(write);
         entry.EndPrefetchWrite(write);
     }
@@ -86,7 +86,7 @@ public sealed class NullArgumentParityTests
         // No read was recorded, and the failed writes ended their fences.
         KeyAccessStatistics entry = _tracker.GetOrAddEntry("k");
         Assert.Equal(0, entry.ReadCount);
-        TaskCompletionSource? write = entry.TryBeginPrefetchWrite(entry.WriteVersion);
+        TaskCompletionSource? write = entry.TryBeginPrefetchWrite(entry.WriteVersion, out _);
         Assert.NotNull(write);
         entry.EndPrefetchWrite(write);
     }

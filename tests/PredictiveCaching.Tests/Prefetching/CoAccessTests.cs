@@ -198,7 +198,7 @@ public sealed class CoAccessTests(ITestOutputHelper output)
         Read(tracker, sut, "a", Start + TimeSpan.TicksPerHour);
         Assert.True(tracker.TryGet("a", out KeyAccessStatistics? a));
         Assert.NotNull(a.Partners);
-        Assert.Equal(AccessTracker.EntryBytes("a") + AccessTracker.PartnerTableBytes(_options.MaxPartners), tracker.TrackedBytes);
+        Assert.Equal(AccessTracker.EntryBytes("a") + AccessTracker.PartnerTableBytes(_options.MaxPartners) + AccessTracker.ExtrasBytes, tracker.TrackedBytes);
     }
 
     private (AccessTracker Tracker, CoAccess CoAccess) Create()

@@ -12,10 +12,11 @@ public sealed class AccessTrackerByteBoundTests
     [Fact]
     public void EntryBytes_ShortAndLongKeys_MatchTheMeasuredLayout()
     {
-        // "key:123456": 244 B of statistics and slots + 48 B of string (22 + 20, rounded to 8).
-        Assert.Equal(292, AccessTracker.EntryBytes("key:123456"));
-        // 2 048 characters: 4 120 B of string; with a successor array of 4 slots, 4 444 B: the 4.4 KB.
-        Assert.Equal(4_364, AccessTracker.EntryBytes(new string('k', LongKeyLength)));
+        // "key:123456": 224 B of statistics and slots + 48 B of string (22 + 20, rounded to 8).
+        Assert.Equal(272, AccessTracker.EntryBytes("key:123456"));
+        // 2 048 characters: 4 120 B of string; with a successor array of 4 slots, 4 432 B.
+        Assert.Equal(4_344, AccessTracker.EntryBytes(new string('k', LongKeyLength)));
+        Assert.Equal(48, AccessTracker.ExtrasBytes);
         Assert.Equal(328, AccessTracker.PartnerTableBytes(16));
         Assert.Equal(88, AccessTracker.SuccessorArrayBytes(4));
         Assert.Equal(0, AccessTracker.SuccessorArrayBytes(0));
@@ -36,8 +37,8 @@ public sealed class AccessTrackerByteBoundTests
             now += TimeSpan.TicksPerMillisecond;
         }
 
-        Assert.InRange(maxBytes, Bound - 4_444, Bound);
-        Assert.InRange(sut.Count, (int)(Bound / 4_444) - 1, (int)(Bound / 4_356));
+        Assert.InRange(maxBytes, Bound - 4_432, Bound);
+        Assert.InRange(sut.Count, (int)(Bound / 4_432) - 1, (int)(Bound / 4_344));
         Assert.True(sut.Evictions >= 5_000 - sut.Count);
         Assert.Equal(Bound, sut.ByteCapacity);
     }

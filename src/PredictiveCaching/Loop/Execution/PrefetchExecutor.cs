@@ -250,7 +250,7 @@ internal sealed class PrefetchExecutor : IAsyncDisposable, IDisposable
             // From here the reservation holds the actual size, and that is what is committed or released.
             reservedBytes = actual;
             TaskCompletionSource? write = _tracker.TryGet(key, out KeyAccessStatistics? current) && ReferenceEquals(current, entry)
-                ? entry.TryBeginPrefetchWrite(version)
+                ? _tracker.TryBeginPrefetchWrite(entry, version)
                 : null;
             if (write is null)
             {
